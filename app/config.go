@@ -1,0 +1,90 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/semsearch/semsearch"
+	"github.com/semsearch/semsearch/chunk"
+	"github.com/semsearch/semsearch/embed/local"
+	"github.com/semsearch/semsearch/embed/openai"
+	"github.com/semsearch/semsearch/embed/weights"
+	"github.com/semsearch/semsearch/ingest"
+)
+
+// DefaultModel is the embedded local model used when no embedding server
+// is configured: the one whose weights a package registry carries (see README).
+const DefaultModel = weights.DefaultModel
+
+// Config is everything Open needs; cmd/semsearch fills it from flags and
+// SEMSEARCH_* environment variables.
+type Config struct {
+	DataDir   string // index directory; created when missing
+	ModelsDir string // where `make model` puts local weights
+	Model     string // local model name (default DefaultModel)
+	Threads   int    // local inference goroutines; 0 = GOMAXPROCS
+
+	// An OpenAI-compatible embedding server replaces the local model when
+	// EmbedURL is set.
+	EmbedURL     string
+	EmbedModel   string
+	EmbedKey     string
+	EmbedDims    int
+	EmbedTimeout time.Duration
+
+	Chunk  chunk.Options
+	Ingest ingest.Options
+	Logger *slog.Logger
+}
+
+func (c Config) withDefaults() Config {
+	if c.DataDir == "" {
+		c.DataDir = "data"
+	}
+	if c.ModelsDir == "" {
+		c.ModelsDir = "models"
+	}
+	if c.Model == "" {
+		c.Model = DefaultModel
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	return c
+}
+
+// openEmbedder returns the configured provider and, for the local model, its
+// exact token counter (so chunks fit the model's budget).
+func openEmbedder(ctx context.Context, cfg Config) (semsearch.Embedder, func(string) int, error) {
+	if cfg.EmbedURL != "" {
+		if cfg.EmbedModel == "" {
+			return nil, nil, semsearch.Errorf(semsearch.EInvalid, "an embedding server URL needs a model name (--embed-model or SEMSEARCH_EMBED_MODEL)")
+		}
+		c, err := openai.New(ctx, openai.Config{
+			BaseURL: cfg.EmbedURL,
+			APIKey:  cfg.EmbedKey,
+			Model:   cfg.EmbedModel,
+			Dims:    cfg.EmbedDims,
+			Timeout: cfg.EmbedTimeout,
+		})
+		if err != nil {
+			return nil, nil, fmt.Errorf("embedding server %s: %w", cfg.EmbedURL, err)
+		}
+		return c, nil, nil
+	}
+	m, err := local.Open(cfg.ModelsDir, cfg.Model, local.Options{Threads: cfg.Threads})
+	if err != nil {
+		return nil, nil, err
+	}
+	return m, m.CountTokens, nil
+}
+
+func closeEmbedder(e semsearch.Embedder) error {
+	if c, ok := e.(io.Closer); ok {
+		return c.Close()
+	}
+	return nil
+}

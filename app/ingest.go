@@ -1,0 +1,191 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/semsearch/semsearch"
+	"github.com/semsearch/semsearch/chunk"
+)
+
+// embedBatch is how many chunks are embedded between progress reports.
+const embedBatch = 64
+
+// Progress is told how many chunks are done out of total, after each batch.
+// total is known once every source has been parsed.
+type Progress func(postsDone, postsTotal, chunksDone, chunksTotal int)
+
+// IngestOptions tune one Ingest call.
+type IngestOptions struct {
+	Stdin    io.Reader // read for the source "-"; os.Stdin when nil
+	Progress Progress  // nil: no reports
+}
+
+// pendingPost is a parsed post whose content changed since it was stored.
+type pendingPost struct {
+	source int // index into the report's sources
+	post   semsearch.Post
+	chunks []semsearch.Chunk
+}
+
+// Ingest parses every source, then chunks, embeds and stores the posts that
+// are new or changed. Errors are per source: a source that fails to parse or
+// embed stores nothing and is reported with its error; the others go in.
+// The returned error is non-nil only when the whole call could not run.
+func (a *App) Ingest(ctx context.Context, sources []string, opts IngestOptions) (semsearch.IngestReport, error) {
+	unlock, err := a.lockWrites(ctx)
+	if err != nil {
+		return semsearch.IngestReport{}, err
+	}
+	defer unlock()
+
+	stdin := opts.Stdin
+	if stdin == nil {
+		stdin = os.Stdin
+	}
+	var rep semsearch.IngestReport
+	var pending []pendingPost
+	for _, src := range sources {
+		for _, res := range a.ingester.Load(ctx, src, stdin) {
+			rep.Sources = append(rep.Sources, semsearch.SourceReport{Source: res.Source})
+			i := len(rep.Sources) - 1
+			if res.Err != nil {
+				rep.Sources[i].Error = res.Err.Error()
+				a.log.Warn("source failed", "source", res.Source, "err", res.Err)
+				continue
+			}
+			changed, err := a.changedPosts(ctx, i, res.Posts)
+			if err != nil {
+				return rep, err
+			}
+			rep.Sources[i].Unchanged = len(res.Posts) - len(changed)
+			rep.Unchanged += rep.Sources[i].Unchanged
+			pending = append(pending, changed...)
+		}
+	}
+	err = a.storePending(ctx, &rep, pending, opts.Progress)
+	return rep, err
+}
+
+// IngestPosts stores posts already in hand (the eval harness, tests) under
+// one source name, as Ingest does for a parsed source.
+func (a *App) IngestPosts(ctx context.Context, source string, posts []semsearch.Post) (semsearch.SourceReport, error) {
+	unlock, err := a.lockWrites(ctx)
+	if err != nil {
+		return semsearch.SourceReport{}, err
+	}
+	defer unlock()
+	rep := semsearch.IngestReport{Sources: []semsearch.SourceReport{{Source: source}}}
+	pending, err := a.changedPosts(ctx, 0, posts)
+	if err != nil {
+		return rep.Sources[0], err
+	}
+	rep.Sources[0].Unchanged = len(posts) - len(pending)
+	if err := a.storePending(ctx, &rep, pending, nil); err != nil {
+		return rep.Sources[0], err
+	}
+	if msg := rep.Sources[0].Error; msg != "" {
+		return rep.Sources[0], fmt.Errorf("ingest %s: %s", source, msg)
+	}
+	return rep.Sources[0], nil
+}
+
+// changedPosts drops posts whose stored content hash is unchanged and chunks
+// the rest.
+func (a *App) changedPosts(ctx context.Context, source int, posts []semsearch.Post) ([]pendingPost, error) {
+	var out []pendingPost
+	for _, p := range posts {
+		hash, ok, err := a.store.PostHash(ctx, p.ID)
+		if err != nil {
+			return nil, fmt.Errorf("look up post %s: %w", p.ID, err)
+		}
+		if ok && hash == p.ContentHash {
+			continue
+		}
+		out = append(out, pendingPost{source: source, post: p, chunks: chunk.Split(p, a.chunking)})
+	}
+	return out, nil
+}
+
+// storePending embeds the pending posts source by source and stores each source's
+// posts only once all of its chunks are embedded, so an embedder failure
+// leaves that source untouched. Each post is replaced atomically.
+func (a *App) storePending(ctx context.Context, rep *semsearch.IngestReport, pending []pendingPost, progress Progress) error {
+	totalChunks := 0
+	for _, p := range pending {
+		totalChunks += len(p.chunks)
+	}
+	postsDone, chunksDone := 0, 0
+	report := func() {
+		if progress != nil {
+			progress(postsDone, len(pending), chunksDone, totalChunks)
+		}
+	}
+	report()
+	for start := 0; start < len(pending); {
+		end := start
+		for end < len(pending) && pending[end].source == pending[start].source {
+			end++
+		}
+		group := pending[start:end]
+		src := &rep.Sources[group[0].source]
+		vecs, err := a.embedPosts(ctx, group, func(n int) { chunksDone += n; report() })
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			src.Error = err.Error()
+			a.log.Warn("embedding failed", "source", src.Source, "err", err)
+			start = end
+			continue
+		}
+		for i, p := range group {
+			if err := a.store.Put(ctx, p.post, p.chunks, vecs[i]); err != nil {
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				src.Error = fmt.Sprintf("store post %s: %v", p.post.ID, err)
+				break
+			}
+			// Logged only after the commit: a crash test relies on every
+			// logged post being durable.
+			a.log.Debug("post stored", "id", p.post.ID, "chunks", len(p.chunks))
+			src.Posts++
+			src.Chunks += len(p.chunks)
+			rep.Posts++
+			rep.Chunks += len(p.chunks)
+			postsDone++
+			report()
+		}
+		start = end
+	}
+	return nil
+}
+
+// embedPosts embeds the chunks of posts in batches, telling done how many
+// chunks each batch finished. The result is indexed like posts.
+func (a *App) embedPosts(ctx context.Context, posts []pendingPost, done func(int)) ([][][]float32, error) {
+	var texts []string
+	for _, p := range posts {
+		for _, c := range p.chunks {
+			texts = append(texts, c.Context)
+		}
+	}
+	flat := make([][]float32, 0, len(texts))
+	for i := 0; i < len(texts); i += embedBatch {
+		batch := texts[i:min(i+embedBatch, len(texts))]
+		vecs, err := a.emb.EmbedPassages(ctx, batch)
+		if err != nil {
+			return nil, fmt.Errorf("embed %d chunks: %w", len(batch), err)
+		}
+		flat = append(flat, vecs...)
+		done(len(batch))
+	}
+	out := make([][][]float32, len(posts))
+	for i, p := range posts {
+		out[i], flat = flat[:len(p.chunks)], flat[len(p.chunks):]
+	}
+	return out, nil
+}

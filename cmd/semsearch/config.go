@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/semsearch/semsearch/app"
+)
+
+// globalFlags are the flags every command takes. Each defaults to its
+// SEMSEARCH_* environment variable, then to a built-in value.
+type globalFlags struct {
+	data, models, model  string
+	threads              int
+	embedURL, embedModel string
+	embedKey             string
+	embedDims            int
+	embedTimeout         time.Duration
+	logLevel             string
+	logJSON              bool
+}
+
+func (g *globalFlags) register(cmd *cobra.Command) {
+	f := cmd.PersistentFlags()
+	f.StringVar(&g.data, "data", envString("SEMSEARCH_DATA", "./data"), "index directory (env SEMSEARCH_DATA)")
+	f.StringVar(&g.models, "models", envString("SEMSEARCH_MODELS", "./models"), "local model weights directory, filled by `make model` (env SEMSEARCH_MODELS)")
+	f.StringVar(&g.model, "model", envString("SEMSEARCH_MODEL", app.DefaultModel), "local embedding model: bge-small-en-v1.5 or all-MiniLM-L6-v2 (env SEMSEARCH_MODEL)")
+	f.IntVar(&g.threads, "threads", envInt("SEMSEARCH_THREADS", 0), "local inference threads, 0 = all cores (env SEMSEARCH_THREADS)")
+	f.StringVar(&g.embedURL, "embed-url", envString("SEMSEARCH_EMBED_URL", ""), "OpenAI-compatible embedding server base URL, e.g. http://127.0.0.1:11434/v1; replaces the local model (env SEMSEARCH_EMBED_URL)")
+	f.StringVar(&g.embedModel, "embed-model", envString("SEMSEARCH_EMBED_MODEL", ""), "model name on the embedding server (env SEMSEARCH_EMBED_MODEL)")
+	f.StringVar(&g.embedKey, "embed-key", envString("SEMSEARCH_EMBED_KEY", ""), "API key for the embedding server (env SEMSEARCH_EMBED_KEY)")
+	f.IntVar(&g.embedDims, "embed-dims", envInt("SEMSEARCH_EMBED_DIMS", 0), "embedding dimensions to request, 0 = the model's own (env SEMSEARCH_EMBED_DIMS)")
+	f.DurationVar(&g.embedTimeout, "embed-timeout", envDuration("SEMSEARCH_EMBED_TIMEOUT", 30*time.Second), "per-request timeout for the embedding server (env SEMSEARCH_EMBED_TIMEOUT)")
+	f.StringVar(&g.logLevel, "log-level", envString("SEMSEARCH_LOG_LEVEL", "info"), "debug, info, warn or error (env SEMSEARCH_LOG_LEVEL)")
+	f.BoolVar(&g.logJSON, "log-json", envString("SEMSEARCH_LOG_FORMAT", "") == "json", "log as JSON lines (env SEMSEARCH_LOG_FORMAT=json)")
+}
+
+// appConfig turns the global flags into an app.Config.
+func (env *cliEnv) appConfig() app.Config {
+	g := env.flags
+	return app.Config{
+		DataDir:      g.data,
+		ModelsDir:    g.models,
+		Model:        g.model,
+		Threads:      g.threads,
+		EmbedURL:     g.embedURL,
+		EmbedModel:   g.embedModel,
+		EmbedKey:     g.embedKey,
+		EmbedDims:    g.embedDims,
+		EmbedTimeout: g.embedTimeout,
+		Logger:       env.log,
+	}
+}
+
+// openApp opens the index described by the flags; the caller closes it.
+func (env *cliEnv) openApp(ctx context.Context, mutate ...func(*app.Config)) (*app.App, error) {
+	cfg := env.appConfig()
+	for _, m := range mutate {
+		m(&cfg)
+	}
+	return app.Open(ctx, cfg)
+}
+
+func newLogger(w io.Writer, level string, asJSON bool) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--log-level %q: want debug, info, warn or error", level)
+	}
+	opts := &slog.HandlerOptions{Level: l}
+	if asJSON {
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return slog.New(slog.NewTextHandler(w, opts)), nil
+}
+
+func envString(key, def string) string {
+	if v, ok := os.LookupEnv(key); ok && strings.TrimSpace(v) != "" {
+		return v
+	}
+	return def
+}
+
+// envInt and envDuration fall back to def on a malformed value; the flag's
+// own parser reports malformed command-line values.
+func envInt(key string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(key)); err == nil {
+		return n
+	}
+	return def
+}
+
+func envDuration(key string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(os.Getenv(key)); err == nil {
+		return d
+	}
+	return def
+}

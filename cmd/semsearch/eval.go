@@ -1,0 +1,117 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/semsearch/semsearch"
+	"github.com/semsearch/semsearch/app"
+	"github.com/semsearch/semsearch/eval"
+)
+
+func newEvalCommand(env *cliEnv) *cobra.Command {
+	var (
+		asJSON                    bool
+		dataset, qrels, questions string
+		seeds, work, runOut, mode string
+		k                         int
+	)
+	cmd := &cobra.Command{
+		Use:   "eval (--dataset DIR | --questions FILE) [flags]",
+		Short: "Measure retrieval quality on a BEIR-layout dataset or the seed questions",
+		Long: `eval indexes a test collection (corpus.jsonl, queries.jsonl, qrels.tsv) in its own
+work directory, runs every judged query and prints nDCG@10, MRR@10, Recall@10 and
+Recall@100 as trec_eval computes them. The work directory is kept (default
+$XDG_CACHE_HOME/semsearch/eval/<dataset>-<model>), so a second run embeds nothing.
+
+With --questions, the index is the seed posts (--seeds, default ../seeds next to the
+questions file), ingested like any source, and each question's "rel" titles or
+phrases are matched against the posts returned. --data is not used by eval.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if (dataset == "") == (questions == "") {
+				return semsearch.Errorf(semsearch.EInvalid, "give exactly one of --dataset DIR or --questions FILE")
+			}
+			ctx := cmd.Context()
+			var (
+				rep eval.Report
+				err error
+			)
+			if dataset != "" {
+				rep, err = eval.Run(ctx, eval.Options{
+					Dataset: dataset, Qrels: qrels, Mode: semsearch.Mode(mode), K: k,
+					WorkDir: work, Model: env.modelName(), RunOut: runOut, Logger: env.log,
+				}, func(ctx context.Context, dir string) (eval.Engine, error) {
+					return env.openApp(ctx, func(c *app.Config) { c.DataDir = dir })
+				})
+			} else {
+				rep, err = env.evalQuestions(ctx, questions, seeds, work, semsearch.Mode(mode), k)
+			}
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return writeJSON(env.stdout, rep)
+			}
+			printEvalReport(env.stdout, rep)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&dataset, "dataset", "", "BEIR-layout dataset directory")
+	f.StringVar(&qrels, "qrels", "qrels.tsv", "judgments file name inside the dataset directory")
+	f.StringVar(&questions, "questions", "", "seed questions file (JSON lines {\"q\",\"rel\"})")
+	f.StringVar(&seeds, "seeds", "", "posts the questions are about (default: ../seeds next to the questions file)")
+	f.StringVar(&work, "work", "", "index directory kept between runs (default: a per-dataset, per-model cache dir)")
+	f.StringVar(&runOut, "run-out", "", "write the ranking as a TREC run file")
+	f.StringVar(&mode, "mode", string(semsearch.ModeHybrid), "hybrid, vector or lexical")
+	f.IntVarP(&k, "k", "k", eval.Depth, "hits per query (1..100)")
+	f.BoolVar(&asJSON, "json", false, `print {"dataset","mode","ndcg@10","mrr@10","recall@10","recall@100","queries"}`)
+	return cmd
+}
+
+// modelName names the embedding model in eval cache directories.
+func (env *cliEnv) modelName() string {
+	if env.flags.embedURL != "" {
+		return env.flags.embedModel
+	}
+	return env.flags.model
+}
+
+// evalQuestions ingests the seed posts into their own work directory and
+// scores the questions against them.
+func (env *cliEnv) evalQuestions(ctx context.Context, questions, seeds, work string, mode semsearch.Mode, k int) (eval.Report, error) {
+	if seeds == "" {
+		seeds = filepath.Join(filepath.Dir(questions), "..", "seeds")
+	}
+	if work == "" {
+		var err error
+		if work, err = eval.CacheDir("seeds", env.modelName()); err != nil {
+			return eval.Report{}, err
+		}
+	}
+	a, err := env.openApp(ctx, func(c *app.Config) { c.DataDir = work })
+	if err != nil {
+		return eval.Report{}, err
+	}
+	defer a.Close()
+	ing, err := a.Ingest(ctx, []string{seeds}, app.IngestOptions{})
+	if err != nil {
+		return eval.Report{}, fmt.Errorf("ingest seeds %s: %w", seeds, err)
+	}
+	for _, s := range ing.Sources {
+		if s.Error != "" {
+			return eval.Report{}, fmt.Errorf("ingest seeds: %s: %s", s.Source, s.Error)
+		}
+	}
+	return eval.RunQuestions(ctx, questions, mode, k, a)
+}
+
+func printEvalReport(w io.Writer, r eval.Report) {
+	fmt.Fprintf(w, "%-12s %-8s %8s %8s %8s %8s %8s\n", "dataset", "mode", "nDCG@10", "MRR@10", "R@10", "R@100", "queries")
+	fmt.Fprintf(w, "%-12s %-8s %8.4f %8.4f %8.4f %8.4f %8d\n", r.Dataset, r.Mode, r.NDCG10, r.MRR10, r.Recall10, r.Recall100, r.Queries)
+}

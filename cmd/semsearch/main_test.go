@@ -1,0 +1,216 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// binPath is the semsearch binary built once for the end-to-end tests, which
+// run it as a user would: a child process with its own data dir and port.
+var binPath string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "semsearch-bin")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binPath = filepath.Join(dir, "semsearch")
+	build := exec.Command("go", "build", "-o", binPath, ".")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "build semsearch:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// repoRoot walks up from the test's directory to the one holding go.mod.
+func repoRoot(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("go.mod not found above the test directory")
+		}
+		dir = parent
+	}
+}
+
+// need skips the test with reason outside CI, and fails it in CI, where every
+// prerequisite is installed by .ci/run.
+func need(t testing.TB, ok bool, reason string) {
+	t.Helper()
+	if ok {
+		return
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("CI must provide this: %s", reason)
+	}
+	t.Skipf("skipping: %s", reason)
+}
+
+// modelsDir returns the local weights directory, skipping (or failing in CI)
+// when `make model` has not been run.
+func modelsDir(t testing.TB) string {
+	t.Helper()
+	dir := os.Getenv("SEMSEARCH_MODELS")
+	if dir == "" {
+		dir = filepath.Join(repoRoot(t), "models")
+	}
+	_, err := os.Stat(filepath.Join(dir, "all-MiniLM-L6-v2", "model.safetensors"))
+	need(t, err == nil, "local model weights are missing: run `make model`")
+	return dir
+}
+
+// cli runs the binary with the given data dir and returns stdout; it fails the
+// test when the exit code is not want.
+func cli(t testing.TB, env []string, want int, args ...string) []byte {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binPath, args...)
+	cmd.Env = append(os.Environ(), env...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("semsearch %s: %v", strings.Join(args, " "), err)
+	}
+	if code != want {
+		t.Fatalf("semsearch %s: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), code, want, stdout.String(), stderr.String())
+	}
+	return stdout.Bytes()
+}
+
+// server is a running `semsearch serve` child process.
+type server struct {
+	URL  string
+	cmd  *exec.Cmd
+	done chan error
+}
+
+var servingLine = regexp.MustCompile(`url=(http://127\.0\.0\.1:\d+)/`)
+
+// startServer starts `semsearch serve` on 127.0.0.1:0 and waits until it
+// logs the address it listens on.
+func startServer(t testing.TB, env []string, args ...string) *server {
+	t.Helper()
+	cmd := exec.Command(binPath, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
+	cmd.Env = append(os.Environ(), env...)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	s := &server{cmd: cmd, done: make(chan error, 1)}
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			line := sc.Text()
+			t.Log("server:", line)
+			if m := servingLine.FindStringSubmatch(line); m != nil {
+				select {
+				case found <- m[1]:
+				default:
+				}
+			}
+		}
+		s.done <- cmd.Wait()
+	}()
+	select {
+	case s.URL = <-found:
+	case err := <-s.done:
+		t.Fatalf("server exited before listening: %v", err)
+	case <-time.After(2 * time.Minute):
+		cmd.Process.Kill()
+		t.Fatal("server did not report its address within 2 minutes")
+	}
+	t.Cleanup(func() { s.stop(t) })
+	return s
+}
+
+// stop interrupts the server and waits for a clean exit.
+func (s *server) stop(t testing.TB) {
+	if s.cmd.ProcessState != nil {
+		return
+	}
+	_ = s.cmd.Process.Signal(os.Interrupt)
+	select {
+	case err := <-s.done:
+		if err != nil {
+			t.Errorf("server exit: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		s.cmd.Process.Kill()
+		t.Error("server did not stop within 30s of SIGINT")
+	}
+}
+
+// do sends a request and decodes a JSON answer into out (when non-nil),
+// failing the test when the status is not want.
+func do(t testing.TB, method, url string, body any, want int, out any, header ...string) {
+	t.Helper()
+	var r io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, url, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, url, err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != want {
+		t.Fatalf("%s %s: status %d, want %d: %s", method, url, resp.StatusCode, want, data)
+	}
+	if out != nil {
+		if err := json.Unmarshal(data, out); err != nil {
+			t.Fatalf("%s %s: decode %s: %v", method, url, data, err)
+		}
+	}
+}

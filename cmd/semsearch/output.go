@@ -1,0 +1,77 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"html"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/semsearch/semsearch"
+)
+
+// printResults prints a ranked list for a terminal: title, link, the best
+// passage with its highlight marks turned into «».
+func printResults(w io.Writer, res []semsearch.Result) {
+	if len(res) == 0 {
+		fmt.Fprintln(w, "no results")
+		return
+	}
+	for i, r := range res {
+		date := ""
+		if !r.Published.IsZero() {
+			date = r.Published.Format(time.DateOnly)
+		}
+		fmt.Fprintf(w, "%2d. %s  (%.3f)\n    %s\n    %s %s\n", i+1, r.Title, r.Score, r.URL, r.Source, date)
+		fmt.Fprintf(w, "    id: %s\n", r.ID)
+		if len(r.Passages) > 0 {
+			fmt.Fprintf(w, "    %s\n", plainHighlight(r.Passages[0].Highlight))
+		}
+		fmt.Fprintln(w)
+	}
+}
+
+func plainHighlight(h string) string {
+	h = strings.NewReplacer("<mark>", "«", "</mark>", "»").Replace(h)
+	return html.UnescapeString(h)
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// nonNil makes an empty result list print as [] rather than null.
+func nonNil(r []semsearch.Result) []semsearch.Result {
+	if r == nil {
+		return []semsearch.Result{}
+	}
+	return r
+}
+
+// filterFlags are the search filters, as on GET /api/search.
+type filterFlags struct {
+	source, author, tag, since, until string
+}
+
+func (f *filterFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.source, "source", "", "only posts from this source (feed title or URL)")
+	cmd.Flags().StringVar(&f.author, "author", "", "only posts by this author")
+	cmd.Flags().StringVar(&f.tag, "tag", "", "only posts with this tag")
+	cmd.Flags().StringVar(&f.since, "since", "", "only posts published on or after this date (YYYY-MM-DD or RFC 3339)")
+	cmd.Flags().StringVar(&f.until, "until", "", "only posts published on or before this date (YYYY-MM-DD or RFC 3339)")
+}
+
+func (f filterFlags) parse() (semsearch.Filter, error) {
+	out := semsearch.Filter{Source: f.source, Author: f.author, Tag: f.tag}
+	var err error
+	if out.Since, err = semsearch.ParseDate(f.since, false); err != nil {
+		return out, err
+	}
+	out.Until, err = semsearch.ParseDate(f.until, true)
+	return out, err
+}

@@ -1,0 +1,169 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/semsearch/semsearch"
+	"github.com/semsearch/semsearch/server"
+)
+
+func newSearchCommand(env *cliEnv) *cobra.Command {
+	var (
+		asJSON bool
+		k      int
+		mode   string
+		filter filterFlags
+	)
+	cmd := &cobra.Command{
+		Use:   "search [flags] QUERY",
+		Short: "Search posts with a natural-language query",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f, err := filter.parse()
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			a, err := env.openApp(ctx)
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			q := semsearch.Query{Text: strings.Join(args, " "), K: k, Mode: semsearch.Mode(mode), Filter: f}
+			start := time.Now()
+			res, err := a.Search(ctx, q)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return writeJSON(env.stdout, server.SearchResponse{Query: q.Text, Mode: q.Mode, TookMS: float64(time.Since(start).Microseconds()) / 1000, Results: nonNil(res)})
+			}
+			printResults(env.stdout, res)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the /api/search body")
+	cmd.Flags().IntVarP(&k, "k", "k", 10, "number of posts (1..100)")
+	cmd.Flags().StringVar(&mode, "mode", string(semsearch.ModeHybrid), "hybrid, vector or lexical")
+	filter.register(cmd)
+	return cmd
+}
+
+func newShowCommand(env *cliEnv) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "show ID",
+		Short: "Show one post",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			a, err := env.openApp(ctx)
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			p, err := a.Post(ctx, args[0])
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return writeJSON(env.stdout, server.NewPostResponse(p))
+			}
+			fmt.Fprintf(env.stdout, "%s\n%s\n", p.Title, p.URL)
+			if !p.Published.IsZero() {
+				fmt.Fprintf(env.stdout, "%s", p.Published.Format(time.DateOnly))
+			}
+			fmt.Fprintf(env.stdout, "  %s  %s\n\n%s\n", p.Source.Title, strings.Join(p.Authors, ", "), p.Text)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the /api/posts/{id} body")
+	return cmd
+}
+
+func newRelatedCommand(env *cliEnv) *cobra.Command {
+	var (
+		asJSON bool
+		k      int
+	)
+	cmd := &cobra.Command{
+		Use:   "related [--k N] ID",
+		Short: "List posts related to a stored post",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			a, err := env.openApp(ctx)
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			res, err := a.Related(ctx, args[0], k)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return writeJSON(env.stdout, server.RelatedResponse{ID: args[0], Results: nonNil(res)})
+			}
+			printResults(env.stdout, res)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the /api/posts/{id}/related body")
+	cmd.Flags().IntVarP(&k, "k", "k", 10, "number of posts (1..100)")
+	return cmd
+}
+
+func newStatsCommand(env *cliEnv) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "stats",
+		Short: "Print index counts, model and dimensions",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			a, err := env.openApp(ctx)
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			s, err := a.Stats(ctx)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return writeJSON(env.stdout, s)
+			}
+			fmt.Fprintf(env.stdout, "posts    %d\nchunks   %d\nsources  %d\nmodel    %s\ndims     %d\n", s.Posts, s.Chunks, s.Sources, s.Model, s.Dims)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the /api/stats body")
+	return cmd
+}
+
+func newDeleteCommand(env *cliEnv) *cobra.Command {
+	return &cobra.Command{
+		Use:   "delete ID...",
+		Short: "Delete posts from every index",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			a, err := env.openApp(ctx)
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			for _, id := range args {
+				if err := a.Delete(ctx, id); err != nil {
+					return fmt.Errorf("delete %s: %w", id, err)
+				}
+				fmt.Fprintf(env.stdout, "deleted %s\n", id)
+			}
+			return nil
+		},
+	}
+}

@@ -1,0 +1,152 @@
+// Package openai embeds texts with any OpenAI-compatible /embeddings
+// endpoint through github.com/sashabaranov/go-openai, adding what that
+// library leaves out: batching, bounded concurrency, a timeout per request,
+// retries with backoff that honour Retry-After, clear errors, and checked,
+// L2-normalised output.
+package openai
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"sync"
+	"sync/atomic"
+
+	goopenai "github.com/sashabaranov/go-openai"
+
+	"github.com/semsearch/semsearch"
+	"github.com/semsearch/semsearch/embed"
+)
+
+// Client is a semsearch.Embedder backed by an OpenAI-compatible server. It
+// is safe for concurrent use.
+type Client struct {
+	cfg  Config
+	api  *goopenai.Client
+	url  string // BaseURL with any password redacted, for messages
+	log  *slog.Logger
+	dims atomic.Int64 // 0 until known
+
+	probeMu sync.Mutex // one dimension probe at a time
+}
+
+var _ semsearch.Embedder = (*Client)(nil)
+
+// New validates cfg and returns a client. It does no I/O: when cfg.Dims is
+// 0 the dimension is learnt from the first answer, or by Probe.
+func New(cfg Config) (*Client, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	oc := goopenai.DefaultConfig(cfg.APIKey)
+	oc.BaseURL = cfg.BaseURL
+	oc.HTTPClient = recordingDoer{cfg.HTTPClient}
+	c := &Client{cfg: cfg, api: goopenai.NewClientWithConfig(oc), log: cfg.Logger, url: cfg.BaseURL}
+	if u, err := url.Parse(cfg.BaseURL); err == nil {
+		c.url = u.Redacted()
+	}
+	c.dims.Store(int64(cfg.Dims))
+	return c, nil
+}
+
+// Model returns the configured model name.
+func (c *Client) Model() string { return c.cfg.Model }
+
+// Dims returns the vector length. When it is not configured and no answer
+// has been seen yet, it probes the server (bounded by Timeout and
+// MaxRetries) and returns 0 if that fails; call Probe first to get the
+// error.
+func (c *Client) Dims() int {
+	if d := c.dims.Load(); d > 0 {
+		return int(d)
+	}
+	d, err := c.Probe(context.Background())
+	if err != nil {
+		c.log.Error("cannot detect the embedding dimension", "url", c.url, "model", c.cfg.Model, "err", err)
+	}
+	return d
+}
+
+// Probe makes sure the dimension is known, embedding one short text if it
+// is not, and returns it. It doubles as a start-up check of the URL, the
+// API key and the model name.
+func (c *Client) Probe(ctx context.Context) (int, error) {
+	c.probeMu.Lock()
+	defer c.probeMu.Unlock()
+	if d := c.dims.Load(); d > 0 {
+		return int(d), nil
+	}
+	if _, err := c.EmbedPassages(ctx, []string{"dimension probe"}); err != nil {
+		return 0, err
+	}
+	return int(c.dims.Load()), nil
+}
+
+// EmbedQuery embeds one query, with QueryPrefix.
+func (c *Client) EmbedQuery(ctx context.Context, text string) ([]float32, error) {
+	vecs, err := c.withRetries(ctx, []string{c.cfg.QueryPrefix + text})
+	if err != nil {
+		return nil, err
+	}
+	return vecs[0], nil
+}
+
+// EmbedPassages embeds texts, with PassagePrefix, in batches of BatchSize
+// with up to Concurrency requests in flight. It returns one unit vector per
+// text, in order, or an error and no vectors.
+func (c *Client) EmbedPassages(ctx context.Context, texts []string) ([][]float32, error) {
+	out := make([][]float32, len(texts))
+	if len(texts) == 0 {
+		return out, nil
+	}
+	inputs := make([]string, len(texts))
+	for i, t := range texts {
+		inputs[i] = c.cfg.PassagePrefix + t
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	starts := make(chan int)
+	var (
+		wg       sync.WaitGroup
+		errOnce  sync.Once
+		firstErr error
+	)
+	workers := min(c.cfg.Concurrency, (len(inputs)+c.cfg.BatchSize-1)/c.cfg.BatchSize)
+	for range workers {
+		wg.Go(func() {
+			for start := range starts {
+				end := min(start+c.cfg.BatchSize, len(inputs))
+				vecs, err := c.withRetries(ctx, inputs[start:end])
+				if err != nil {
+					errOnce.Do(func() { firstErr = err })
+					cancel(err)
+					continue // drain: the feeder stops on ctx.Done
+				}
+				copy(out[start:end], vecs)
+			}
+		})
+	}
+feed:
+	for start := 0; start < len(inputs); start += c.cfg.BatchSize {
+		select {
+		case starts <- start:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(starts)
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("embed %d passages: %w", len(texts), context.Cause(ctx))
+	}
+	// Batches answered concurrently must agree on the detected dimension.
+	if err := embed.Check(out, len(texts), int(c.dims.Load())); err != nil {
+		return nil, &providerError{msg: fmt.Sprintf("embedding server at %s returned unusable vectors: %v", c.url, err)}
+	}
+	return out, nil
+}

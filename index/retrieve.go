@@ -1,0 +1,184 @@
+package index
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/semsearch/semsearch"
+)
+
+// Hit is one chunk found by a retriever. Score is the retriever's own
+// (cosine similarity for vectors, negated BM25 for lexical): higher is
+// better, comparable only within one result list.
+type Hit struct {
+	ChunkID string
+	PostID  string
+	Score   float64
+}
+
+// selectiveRatio: a filter that keeps at most 1/selectiveRatio of the
+// chunks is answered by an exact scan over those chunks, which is cheaper
+// than a full chromem query followed by post-filtering.
+const selectiveRatio = 4
+
+// VectorSearch returns up to n chunks most similar (cosine) to vec among
+// the chunks of posts matching f, best first. vec must have the index's
+// dimension and be finite and non-zero (else an invalid error); it need not
+// be normalised. An empty index gives an empty result; n above the number
+// of chunks is clamped.
+func (s *Store) VectorSearch(ctx context.Context, vec []float32, n int, f semsearch.Filter) ([]Hit, error) {
+	if n <= 0 {
+		return nil, semsearch.Errorf(semsearch.EInvalid, "the number of results must be positive, got %d", n)
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	q, err := checkVector(vec, s.dims, "query vector")
+	if err != nil {
+		return nil, err
+	}
+	count := s.coll.Count()
+	if count == 0 {
+		return nil, nil
+	}
+	if !filterActive(f) {
+		return s.queryChromem(ctx, q, min(n, count), nil)
+	}
+	var ids []string
+	for _, pm := range s.posts {
+		if matches(&pm.post, f) {
+			ids = append(ids, pm.chunkIDs...)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	if len(ids)*selectiveRatio > count {
+		// Broad filter: over-fetch in proportion to what the filter keeps.
+		fetch := min(count, 2*n*count/len(ids)+10)
+		hits, err := s.queryChromem(ctx, q, fetch, &f)
+		if err != nil || len(hits) >= min(n, len(ids)) {
+			if len(hits) > n {
+				hits = hits[:n]
+			}
+			return hits, err
+		}
+	}
+	return s.scan(q, ids, n), nil
+}
+
+// queryChromem runs a chromem query of n ≤ Count() results, dropping hits
+// of posts that do not match f (when f is non-nil). Callers hold mu.
+func (s *Store) queryChromem(ctx context.Context, q []float32, n int, f *semsearch.Filter) ([]Hit, error) {
+	res, err := s.coll.QueryEmbedding(ctx, q, n, nil, nil)
+	if err != nil {
+		return nil, fmt.Errorf("vector query: %w", err)
+	}
+	hits := make([]Hit, 0, len(res))
+	for _, r := range res {
+		cm := s.chunks[r.ID]
+		if cm == nil {
+			continue
+		}
+		if f != nil {
+			pm := s.posts[cm.postID]
+			if pm == nil || !matches(&pm.post, *f) {
+				continue
+			}
+		}
+		hits = append(hits, Hit{ChunkID: r.ID, PostID: cm.postID, Score: float64(r.Similarity)})
+	}
+	return hits, nil
+}
+
+// scan is an exact search over the given chunks. Callers hold mu.
+func (s *Store) scan(q []float32, ids []string, n int) []Hit {
+	hits := make([]Hit, 0, len(ids))
+	for _, id := range ids {
+		cm := s.chunks[id]
+		if cm == nil {
+			continue
+		}
+		hits = append(hits, Hit{ChunkID: id, PostID: cm.postID, Score: float64(dot(q, cm.vec))})
+	}
+	slices.SortFunc(hits, func(a, b Hit) int {
+		if c := cmp.Compare(b.Score, a.Score); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ChunkID, b.ChunkID)
+	})
+	if len(hits) > n {
+		hits = hits[:n]
+	}
+	return hits
+}
+
+// Chunks returns the stored chunks with the given IDs; unknown IDs are
+// absent from the map. Context is left empty.
+func (s *Store) Chunks(ctx context.Context, ids []string) (map[string]semsearch.Chunk, error) {
+	out := make(map[string]semsearch.Chunk, len(ids))
+	const batch = 500
+	for start := 0; start < len(ids); start += batch {
+		part := ids[start:min(start+batch, len(ids))]
+		args := make([]any, len(part))
+		for i, id := range part {
+			args[i] = id
+		}
+		rows, err := s.db.QueryContext(ctx, `SELECT id, post_id, ordinal, heading, start, "end", text
+			FROM chunks WHERE id IN (`+placeholders(len(part))+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("read chunks: %w", err)
+		}
+		for rows.Next() {
+			var c semsearch.Chunk
+			if err := rows.Scan(&c.ID, &c.PostID, &c.Ordinal, &c.Heading, &c.Start, &c.End, &c.Text); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("read chunks: %w", err)
+			}
+			out[c.ID] = c
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("read chunks: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// PostChunks returns a post's chunks in ordinal order with their
+// (normalised) vectors; the slices belong to the caller. A missing post is
+// a not_found error; a post without chunks gives empty slices.
+func (s *Store) PostChunks(ctx context.Context, postID string) ([]semsearch.Chunk, [][]float32, error) {
+	if _, ok, err := s.PostHash(ctx, postID); err != nil {
+		return nil, nil, err
+	} else if !ok {
+		return nil, nil, semsearch.Errorf(semsearch.ENotFound, "post %q not found", postID)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT id, post_id, ordinal, heading, start, "end", text, vector
+		FROM chunks WHERE post_id = ? ORDER BY ordinal`, postID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read chunks of post %s: %w", postID, err)
+	}
+	defer rows.Close()
+	var chunks []semsearch.Chunk
+	var vecs [][]float32
+	for rows.Next() {
+		var c semsearch.Chunk
+		var blob []byte
+		if err := rows.Scan(&c.ID, &c.PostID, &c.Ordinal, &c.Heading, &c.Start, &c.End, &c.Text, &blob); err != nil {
+			return nil, nil, fmt.Errorf("read chunks of post %s: %w", postID, err)
+		}
+		v, ok := decodeVector(blob)
+		if !ok {
+			return nil, nil, fmt.Errorf("read chunks of post %s: chunk %s has a malformed vector", postID, c.ID)
+		}
+		chunks = append(chunks, c)
+		vecs = append(vecs, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("read chunks of post %s: %w", postID, err)
+	}
+	return chunks, vecs, nil
+}

@@ -1,0 +1,85 @@
+package index
+
+import (
+	"encoding/binary"
+	"math"
+	"unsafe"
+
+	"github.com/semsearch/semsearch"
+)
+
+// littleEndian reports whether the machine stores float32 as the on-disk
+// format does, so that a blob can be reinterpreted without copying.
+var littleEndian = func() bool {
+	x := uint16(1)
+	return *(*byte)(unsafe.Pointer(&x)) == 1
+}()
+
+// encodeVector returns v as float32 little-endian bytes.
+func encodeVector(v []float32) []byte {
+	b := make([]byte, 4*len(v))
+	for i, f := range v {
+		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(f))
+	}
+	return b
+}
+
+// decodeVector interprets b (float32 little-endian) as a vector. It takes
+// ownership of b: on little-endian machines with an aligned buffer the
+// result shares b's memory, which avoids a copy of every vector at load.
+func decodeVector(b []byte) ([]float32, bool) {
+	if len(b) == 0 || len(b)%4 != 0 {
+		return nil, false
+	}
+	n := len(b) / 4
+	if littleEndian && uintptr(unsafe.Pointer(&b[0]))%unsafe.Alignof(float32(0)) == 0 {
+		return unsafe.Slice((*float32)(unsafe.Pointer(&b[0])), n), true
+	}
+	v := make([]float32, n)
+	for i := range v {
+		v[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
+	}
+	return v, true
+}
+
+// checkVector validates a vector of the index's dimension and returns an
+// L2-normalised copy. Zero, NaN and infinite vectors are refused: a zero
+// vector makes every cosine similarity NaN.
+func checkVector(v []float32, dims int, what string) ([]float32, error) {
+	if len(v) != dims {
+		return nil, semsearch.Errorf(semsearch.EInvalid, "%s has %d dimensions, the index has %d", what, len(v), dims)
+	}
+	var sum float64
+	for _, f := range v {
+		if math.IsNaN(float64(f)) || math.IsInf(float64(f), 0) {
+			return nil, semsearch.Errorf(semsearch.EInvalid, "%s contains NaN or infinity", what)
+		}
+		sum += float64(f) * float64(f)
+	}
+	if sum == 0 {
+		return nil, semsearch.Errorf(semsearch.EInvalid, "%s is the zero vector", what)
+	}
+	norm := math.Sqrt(sum)
+	out := make([]float32, len(v))
+	for i, f := range v {
+		out[i] = float32(float64(f) / norm)
+	}
+	return out, nil
+}
+
+// dot is the cosine similarity of two normalised vectors of equal length.
+func dot(a, b []float32) float32 {
+	b = b[:len(a)]
+	var s0, s1, s2, s3 float32
+	i := 0
+	for ; i+4 <= len(a); i += 4 {
+		s0 += a[i] * b[i]
+		s1 += a[i+1] * b[i+1]
+		s2 += a[i+2] * b[i+2]
+		s3 += a[i+3] * b[i+3]
+	}
+	for ; i < len(a); i++ {
+		s0 += a[i] * b[i]
+	}
+	return s0 + s1 + s2 + s3
+}

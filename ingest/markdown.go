@@ -1,0 +1,273 @@
+package ingest
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+	"gopkg.in/yaml.v3"
+)
+
+// frontMatter is the metadata block at the top of a Markdown file.
+type frontMatter struct {
+	Title     string
+	Date      time.Time
+	Updated   time.Time
+	Authors   []string
+	Tags      []string
+	Summary   string
+	URL       string
+	Draft     bool
+	HasFields bool
+}
+
+// splitFrontMatter separates a YAML ("---") or TOML ("+++") front-matter
+// block from the body. ok is false when data does not start with one; an
+// unterminated or unparsable block is an error.
+func splitFrontMatter(data []byte) (fm frontMatter, body []byte, ok bool, err error) {
+	data = bytes.TrimLeft(data, "\ufeff")
+	var delim string
+	switch {
+	case bytes.HasPrefix(data, []byte("---\n")), bytes.HasPrefix(data, []byte("---\r\n")):
+		delim = "---"
+	case bytes.HasPrefix(data, []byte("+++\n")), bytes.HasPrefix(data, []byte("+++\r\n")):
+		delim = "+++"
+	default:
+		return fm, data, false, nil
+	}
+	rest := data[bytes.IndexByte(data, '\n')+1:]
+	var block []byte
+	found := false
+	for off := 0; off <= len(rest); {
+		end := bytes.IndexByte(rest[off:], '\n')
+		line := rest[off:]
+		next := len(rest) + 1
+		if end >= 0 {
+			line = rest[off : off+end]
+			next = off + end + 1
+		}
+		if string(bytes.TrimRight(line, " \t\r")) == delim || (delim == "---" && string(bytes.TrimRight(line, " \t\r")) == "...") {
+			block = rest[:off]
+			if next > len(rest) {
+				next = len(rest)
+			}
+			body = rest[next:]
+			found = true
+			break
+		}
+		off = next
+	}
+	if !found {
+		return fm, nil, true, fmt.Errorf("front matter: no closing %q line", delim)
+	}
+	raw := map[string]any{}
+	if delim == "---" {
+		err = yaml.Unmarshal(block, &raw)
+	} else {
+		err = toml.Unmarshal(block, &raw)
+	}
+	if err != nil {
+		return fm, nil, true, fmt.Errorf("front matter: %w", err)
+	}
+	fm = frontMatterFrom(raw)
+	return fm, body, true, nil
+}
+
+func frontMatterFrom(raw map[string]any) frontMatter {
+	var fm frontMatter
+	fm.HasFields = len(raw) > 0
+	get := func(keys ...string) any {
+		for _, k := range keys {
+			for rk, v := range raw {
+				if strings.EqualFold(rk, k) {
+					return v
+				}
+			}
+		}
+		return nil
+	}
+	fm.Title = cleanLine(asString(get("title")))
+	fm.Date = asTime(get("date", "published", "pubdate", "publishDate", "created"))
+	fm.Updated = asTime(get("updated", "lastmod", "modified", "date_modified"))
+	fm.Authors = asStrings(get("authors", "author"))
+	fm.Tags = asStrings(get("tags", "categories", "keywords"))
+	fm.Summary = cleanLine(asString(get("summary", "description", "excerpt")))
+	fm.URL = strings.TrimSpace(asString(get("url", "permalink", "canonical")))
+	if d, ok := get("draft").(bool); ok {
+		fm.Draft = d
+	}
+	return fm
+}
+
+func asString(v any) string {
+	switch v := v.(type) {
+	case string:
+		return v
+	case map[string]any: // author: {name: ...}
+		return asString(v["name"])
+	case nil:
+		return ""
+	}
+	return fmt.Sprint(v)
+}
+
+func asStrings(v any) []string {
+	var out []string
+	switch v := v.(type) {
+	case []any:
+		for _, e := range v {
+			if s := cleanLine(asString(e)); s != "" {
+				out = append(out, s)
+			}
+		}
+	case []map[string]any:
+		for _, e := range v {
+			if s := cleanLine(asString(e)); s != "" {
+				out = append(out, s)
+			}
+		}
+	case string:
+		for _, s := range strings.Split(v, ",") {
+			if s = cleanLine(s); s != "" {
+				out = append(out, s)
+			}
+		}
+	case nil:
+	default:
+		if s := cleanLine(asString(v)); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func asTime(v any) time.Time {
+	switch v := v.(type) {
+	case time.Time:
+		return v.UTC()
+	case string:
+		return parseDate(v)
+	}
+	return time.Time{}
+}
+
+var dateLayouts = []string{
+	time.RFC3339Nano, time.RFC3339, "2006-01-02T15:04:05", "2006-01-02 15:04:05 -0700",
+	"2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02", time.RFC1123Z, time.RFC1123,
+	"Mon, 2 Jan 2006 15:04:05 -0700", "Mon, 2 Jan 2006 15:04:05 MST", "January 2, 2006",
+	"Jan 2, 2006", "2 January 2006", "2 Jan 2006", "2006/01/02",
+}
+
+// parseDate parses the common date shapes of blogs; zero when none fits.
+func parseDate(s string) time.Time {
+	s = strings.TrimSpace(s)
+	for _, l := range dateLayouts {
+		if t, err := time.Parse(l, s); err == nil {
+			return t.UTC()
+		}
+	}
+	return time.Time{}
+}
+
+var (
+	mdFence     = regexp.MustCompile("^\\s{0,3}(```+|~~~+)\\s*([\\w+#.-]*)")
+	mdHeading   = regexp.MustCompile(`^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$`)
+	mdSetext    = regexp.MustCompile(`^\s{0,3}(=+|-+)\s*$`)
+	mdList      = regexp.MustCompile(`^\s*(?:[-*+]|\d{1,9}[.)])\s+(.*)$`)
+	mdRule      = regexp.MustCompile(`^\s{0,3}([-*_])(\s*[-*_]){2,}\s*$`)
+	mdImage     = regexp.MustCompile(`!\[([^\]]*)\]\([^)]*\)`)
+	mdLink      = regexp.MustCompile(`\[([^\]]+)\]\([^)]*\)`)
+	mdRefLink   = regexp.MustCompile(`\[([^\]]+)\]\[[^\]]*\]`)
+	mdLinkDef   = regexp.MustCompile(`^\s{0,3}\[[^\]]+\]:\s+\S+`)
+	mdEmphasis  = regexp.MustCompile(`(\*\*|__)(\S(?:.*?\S)?)(\*\*|__)`)
+	mdHTMLTag   = regexp.MustCompile(`(?i)</?(?:kbd|sup|sub|span|div|br|em|strong|b|i|u|a|img|p|details|summary|small|mark|del|ins|abbr|cite|figure|figcaption|video|audio|source|iframe|center|font)\b[^>]*>`)
+	mdQuote     = regexp.MustCompile(`^\s{0,3}>\s?`)
+	mdAutolink  = regexp.MustCompile(`<(https?://[^>\s]+)>`)
+	mdEm        = regexp.MustCompile(`(^|[\s(\[])\*([^*\s](?:[^*]*[^*\s])?)\*`)
+	mdEscape    = regexp.MustCompile(`\\([\\*_#\[\]()<>!|{}+.-])`)
+	mdTableRule = regexp.MustCompile(`^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$`)
+)
+
+// markdownToText turns Markdown (or plain text, which is Markdown without
+// markup) into Post.Text form: headings and fences kept, list markers
+// normalised to "- ", inline markup removed, wrapped lines joined.
+func markdownToText(src string) string {
+	var b textBuilder
+	var para []string
+	prefix := ""
+	flush := func() {
+		if len(para) > 0 {
+			b.add(prefix + mdInline(strings.Join(para, " ")))
+		}
+		para, prefix = para[:0], ""
+	}
+	lines := strings.Split(strings.ReplaceAll(src, "\r\n", "\n"), "\n")
+	for i := 0; i < len(lines); i++ {
+		line := lines[i]
+		if m := mdFence.FindStringSubmatch(line); m != nil {
+			flush()
+			var code []string
+			for i++; i < len(lines); i++ {
+				if strings.HasPrefix(strings.TrimSpace(lines[i]), m[1][:3]) {
+					break
+				}
+				code = append(code, lines[i])
+			}
+			b.addCode(strings.Join(code, "\n"), m[2])
+			continue
+		}
+		trimmed := strings.TrimSpace(line)
+		switch {
+		case trimmed == "":
+			flush()
+		case mdHeading.MatchString(line):
+			flush()
+			m := mdHeading.FindStringSubmatch(line)
+			b.add(m[1] + " " + mdInline(m[2]))
+		case len(para) > 0 && prefix == "" && mdSetext.MatchString(line):
+			level := "# "
+			if strings.HasPrefix(trimmed, "-") {
+				level = "## "
+			}
+			text := strings.Join(para, " ")
+			para = para[:0]
+			b.add(level + mdInline(text))
+		case mdRule.MatchString(line), mdLinkDef.MatchString(line), mdTableRule.MatchString(line):
+			flush()
+		case mdList.MatchString(line):
+			flush()
+			prefix = "- "
+			para = append(para, mdList.FindStringSubmatch(line)[1])
+		case mdQuote.MatchString(line):
+			para = append(para, mdQuote.ReplaceAllString(line, ""))
+		case strings.HasPrefix(trimmed, "|") && strings.HasSuffix(trimmed, "|"):
+			flush()
+			cells := strings.Split(strings.Trim(trimmed, "|"), "|")
+			for j := range cells {
+				cells[j] = strings.TrimSpace(cells[j])
+			}
+			b.add(mdInline(strings.Join(cells, " | ")))
+		default:
+			para = append(para, trimmed)
+		}
+	}
+	flush()
+	return b.String()
+}
+
+// mdInline strips inline Markdown: images, link targets, emphasis, tags.
+func mdInline(s string) string {
+	s = mdImage.ReplaceAllString(s, "")
+	s = mdLink.ReplaceAllString(s, "$1")
+	s = mdRefLink.ReplaceAllString(s, "$1")
+	s = mdAutolink.ReplaceAllString(s, "$1")
+	s = mdEmphasis.ReplaceAllString(s, "$2")
+	s = strings.ReplaceAll(s, "**", "") // unpaired strong markers
+	s = mdEm.ReplaceAllString(s, "$1$2")
+	s = mdEscape.ReplaceAllString(s, "$1")
+	s = mdHTMLTag.ReplaceAllString(s, "")
+	return decodeEntities(s)
+}

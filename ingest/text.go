@@ -1,0 +1,148 @@
+package ingest
+
+import (
+	"html"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// textBuilder assembles clean text as a sequence of blocks (headings,
+// paragraphs, list items, code fences) separated by one blank line, the
+// shape semsearch.Post.Text documents.
+type textBuilder struct {
+	blocks []string
+}
+
+// add appends one block; inline whitespace is collapsed and empty blocks
+// are dropped.
+func (b *textBuilder) add(block string) {
+	// A ``` run in prose would read as a code fence to the chunker.
+	block = collapseSpace(block)
+	for strings.Contains(block, "```") {
+		block = strings.ReplaceAll(block, "```", "``")
+	}
+	if block == "" || block == "-" || strings.Trim(block, "# ") == "" {
+		return
+	}
+	b.blocks = append(b.blocks, block)
+}
+
+// addCode appends a fenced code block, keeping its lines as they are.
+func (b *textBuilder) addCode(code, lang string) {
+	code = strings.Trim(strings.ReplaceAll(code, "\r\n", "\n"), "\n")
+	if strings.TrimSpace(code) == "" {
+		return
+	}
+	// A ``` line inside the code would close the fence early.
+	for strings.Contains(code, "```") {
+		code = strings.ReplaceAll(code, "```", "` `")
+	}
+	lines := strings.Split(code, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRightFunc(l, unicode.IsSpace)
+	}
+	b.blocks = append(b.blocks, "```"+lang+"\n"+strings.Join(lines, "\n")+"\n```")
+}
+
+func (b *textBuilder) String() string { return finishText(strings.Join(b.blocks, "\n\n")) }
+
+// finishText applies the final normalisation every Post.Text gets: NFC,
+// invisible characters removed, trailing spaces trimmed, at most one blank
+// line in a row.
+func finishText(s string) string {
+	s = norm.NFC.String(s)
+	s = strings.Map(func(r rune) rune {
+		switch r {
+		case '\u00a0', '\u2007', '\u202f':
+			return ' '
+		case '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff', '\u00ad':
+			return -1
+		case '\r':
+			return -1
+		}
+		return r
+	}, s)
+	lines := strings.Split(s, "\n")
+	out := lines[:0]
+	blank := true
+	for _, l := range lines {
+		l = strings.TrimRightFunc(l, unicode.IsSpace)
+		if l == "" {
+			if blank {
+				continue
+			}
+			blank = true
+		} else {
+			blank = false
+		}
+		out = append(out, l)
+	}
+	return strings.TrimSpace(strings.Join(out, "\n"))
+}
+
+// collapseSpace turns every run of whitespace into one space and trims.
+func collapseSpace(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || r == '\u00a0'
+	}), " ")
+}
+
+// cleanLine collapses whitespace and NFC-normalises a one-line value such
+// as a title or tag.
+func cleanLine(s string) string {
+	return norm.NFC.String(collapseSpace(strings.Map(func(r rune) rune {
+		switch r {
+		case '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff', '\u00ad':
+			return -1
+		}
+		return r
+	}, s)))
+}
+
+// deriveTitle makes a title from the first sentence of text, cut at a word
+// boundary near maxTitleRunes.
+func deriveTitle(text string) string {
+	const maxTitleRunes = 90
+	var first string
+	for _, l := range strings.Split(text, "\n") {
+		l = strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(l), "#-"))
+		if l != "" && !strings.HasPrefix(l, "```") {
+			first = l
+			break
+		}
+	}
+	if first == "" {
+		return ""
+	}
+	// First sentence: up to ". ", "! " or "? ".
+	for i, r := range first {
+		if (r == '.' || r == '!' || r == '?') && i+1 < len(first) && first[i+1] == ' ' && i > 10 {
+			first = first[:i+1]
+			break
+		}
+	}
+	first = strings.TrimSpace(first)
+	runes := []rune(first)
+	if len(runes) <= maxTitleRunes {
+		return strings.TrimRight(first, ".")
+	}
+	cut := string(runes[:maxTitleRunes])
+	if i := strings.LastIndexByte(cut, ' '); i > maxTitleRunes/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,;:—-") + "…"
+}
+
+// decodeEntities decodes HTML character references in text that did not go
+// through an HTML parser (Markdown, plain text, feed titles).
+func decodeEntities(s string) string {
+	if !strings.Contains(s, "&") {
+		return s
+	}
+	return html.UnescapeString(s)
+}

@@ -1,0 +1,121 @@
+package ingest
+
+import (
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/semsearch/semsearch/ingest/fetch"
+)
+
+// blogServer serves testdata files: /article (an HTML page advertising
+// /feed.xml), /feed.xml, /opml (relative feed URLs), /listing.
+func blogServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	read := func(name string) []byte {
+		b, err := os.ReadFile(filepath.Join(testdataDir(t), name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	article := strings.ReplaceAll(string(read("pages/article.html")), `<link rel="canonical" href="https://fieldnotes.example.com/posts/lsm-write-amplification/">`, "")
+	article = strings.ReplaceAll(article, `<meta property="og:url" content="https://fieldnotes.example.com/posts/lsm-write-amplification/">`, "")
+	mux := http.NewServeMux()
+	serve := func(path, ctype string, body []byte) {
+		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", ctype)
+			w.Write(body)
+		})
+	}
+	serve("/posts/lsm/", "text/html; charset=utf-8", []byte(article))
+	serve("/feed.xml", "application/rss+xml", read("feeds/rss2.xml"))
+	serve("/atom.xml", "application/atom+xml", read("feeds/atom10.xml"))
+	serve("/listing/", "text/html", read("pages/listing.html"))
+	serve("/subs.opml", "text/x-opml", []byte(`<opml version="2.0"><body>
+		<outline text="a" xmlUrl="/feed.xml"/><outline text="b" xmlUrl="atom.xml"/><outline text="gone" xmlUrl="/missing.xml"/>
+	</body></opml>`))
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func TestLoad_URLArticleDiscoversFeeds(t *testing.T) {
+	srv := blogServer(t)
+	res := New(Options{AllowPrivate: true}).Load(t.Context(), srv.URL+"/posts/lsm/", nil)
+	if len(res) != 1 || res[0].Err != nil || len(res[0].Posts) != 1 {
+		t.Fatalf("got %+v", res)
+	}
+	r := res[0]
+	want := []string{srv.URL + "/feed.xml", "https://fieldnotes.example.com/atom.xml"}
+	if strings.Join(r.Feeds, " ") != strings.Join(want, " ") {
+		t.Errorf("feeds = %q, want %q", r.Feeds, want)
+	}
+	if p := r.Posts[0]; p.URL != srv.URL+"/posts/lsm/" || p.ID != p.URL || p.Title != "Write amplification in LSM trees" {
+		t.Errorf("post url %q id %q title %q", p.URL, p.ID, p.Title)
+	}
+}
+
+func TestLoad_URLFollowFeeds(t *testing.T) {
+	srv := blogServer(t)
+	res := New(Options{AllowPrivate: true, FollowFeeds: true}).Load(t.Context(), srv.URL+"/posts/lsm/", nil)
+	if len(res) != 1 || res[0].Err != nil {
+		t.Fatalf("got %+v", res)
+	}
+	if res[0].Source != srv.URL+"/feed.xml" || len(res[0].Posts) != 2 || len(res[0].Feeds) != 2 {
+		t.Errorf("source %q posts %d feeds %q", res[0].Source, len(res[0].Posts), res[0].Feeds)
+	}
+	// Relative item links resolve against the channel link.
+	if p := findTitle(res[0].Posts, "What fsync"); p == nil || p.URL != "https://durable.example.com/posts/fsync-promises/" {
+		t.Errorf("post = %+v", p)
+	}
+}
+
+func TestLoad_URLListing(t *testing.T) {
+	srv := blogServer(t)
+	res := New(Options{AllowPrivate: true}).Load(t.Context(), srv.URL+"/listing/", nil)
+	if len(res) != 1 || res[0].Err != nil || len(res[0].Posts) != 3 {
+		t.Fatalf("got %+v", res)
+	}
+	// Relative links resolve against the fetched URL, as a browser does.
+	if len(res[0].Feeds) != 1 || res[0].Feeds[0] != srv.URL+"/feed.json" {
+		t.Errorf("feeds = %q", res[0].Feeds)
+	}
+	// Entry links resolve against the canonical URL of the listing.
+	if p := findTitle(res[0].Posts, "Retry budgets"); p == nil || p.URL != "https://opsjournal.example.com/posts/retry-budgets/" {
+		t.Errorf("post = %+v", p)
+	}
+}
+
+func TestLoad_URLOPML(t *testing.T) {
+	srv := blogServer(t)
+	res := New(Options{AllowPrivate: true}).Load(t.Context(), srv.URL+"/subs.opml", nil)
+	if len(res) != 3 {
+		t.Fatalf("got %d results, want 3", len(res))
+	}
+	if res[0].Err != nil || len(res[0].Posts) != 2 || res[0].Source != srv.URL+"/feed.xml" {
+		t.Errorf("first feed: %+v", res[0])
+	}
+	if res[1].Err != nil || res[1].Source != srv.URL+"/atom.xml" {
+		t.Errorf("second feed: %+v", res[1])
+	}
+	if res[2].Err == nil || !strings.Contains(res[2].Err.Error(), "404") || !strings.Contains(res[2].Err.Error(), "/missing.xml") {
+		t.Errorf("missing feed: err = %v", res[2].Err)
+	}
+}
+
+// Without AllowPrivate the SSRF guard refuses the loopback test server.
+func TestLoad_URLGuard(t *testing.T) {
+	srv := blogServer(t)
+	res := New(Options{}).Load(t.Context(), srv.URL+"/feed.xml", nil)
+	if len(res) != 1 || !errors.Is(res[0].Err, fetch.ErrBlockedAddress) || len(res[0].Posts) != 0 {
+		t.Fatalf("got %+v", res)
+	}
+	if !strings.Contains(res[0].Err.Error(), srv.URL) {
+		t.Errorf("error does not name the source: %v", res[0].Err)
+	}
+}

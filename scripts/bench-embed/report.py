@@ -1,0 +1,48 @@
+#!/usr/bin/env python3
+"""Formats the table of scripts/bench-embed.sh from the Go benchmark output
+(go-<model>.txt) and the onnxruntime JSON lines (ort-<model>.jsonl)."""
+import glob
+import json
+import os
+import re
+import sys
+
+out_dir, models_dir, threads = sys.argv[1], sys.argv[2], sys.argv[3]
+line_re = re.compile(r"^BenchmarkEmbed/(?P<model>[^/]+)/seq(?P<seq>\d+)/batch(?P<batch>\d+)-\d+\s+\d+\s+[\d.]+ ns/op(?P<metrics>.*)$")
+
+rows = {}
+rss = {}
+for path in sorted(glob.glob(os.path.join(out_dir, "go-*.txt"))):
+    for line in open(path):
+        m = line_re.match(line.strip())
+        if not m:
+            continue
+        metrics = dict((unit, float(v)) for v, unit in re.findall(r"([\d.]+) (\S+)", m["metrics"]))
+        key = (m["model"], int(m["seq"]), int(m["batch"]))
+        rows.setdefault(key, {})["go"] = metrics.get("chunks/s")
+        r = rss.setdefault(m["model"], {"peak": 0, "weights": metrics.get("weights_MB", 0)})
+        r["peak"] = max(r["peak"], metrics.get("peakRSS_MB", 0))
+checks = {}
+for path in sorted(glob.glob(os.path.join(out_dir, "ort-*.jsonl"))):
+    for line in open(path):
+        d = json.loads(line)
+        if "check_min_cosine" in d:
+            checks[d["model"]] = d["check_min_cosine"]
+            continue
+        rows.setdefault((d["model"], d["seq"], d["batch"]), {})["ort"] = d["chunks_per_s"]
+
+print(f"\nchunks/s, {threads} threads each (Go: GOMAXPROCS={threads}; onnxruntime: intra_op_num_threads={threads})\n")
+print(f"{'model':<20} {'tokens':>6} {'batch':>5} {'Go':>10} {'onnxruntime':>12} {'Go/ORT':>7}")
+for (model, seq, batch), v in sorted(rows.items()):
+    go, ort = v.get("go"), v.get("ort")
+    ratio = f"{go / ort:6.0%}" if go and ort else "     -"
+    fmt = lambda x: f"{x:.1f}" if x else "-"
+    print(f"{model:<20} {seq:>6} {batch:>5} {fmt(go):>10} {fmt(ort):>12} {ratio:>7}")
+print()
+for model, r in sorted(rss.items()):
+    size = os.path.getsize(os.path.join(models_dir, model, "model.safetensors")) / (1 << 20)
+    print(f"{model}: Go peak RSS {r['peak']:.0f} MB (VmHWM, whole bench process) for {size:.0f} MB of weights "
+          f"({r['peak'] / size:.2f}x; f32 weights in memory {r['weights']:.0f} MB)")
+for model, c in sorted(checks.items()):
+    if c is not None:
+        print(f"{model}: onnxruntime graph vs parity fixture: min cosine {c:.6f}")

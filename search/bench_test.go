@@ -1,0 +1,329 @@
+package search
+
+// Benchmarks at 1k/10k/100k chunks of 384-d random unit vectors: query
+// latency through the full search path beside a bare chromem-go query on the
+// same vectors, start-up (Open of an existing index), memory per 10k chunks
+// and ingest throughput without embedding. `make bench` (scripts/bench.sh)
+// runs them and prints one table. Each size's index is built once per test
+// process, in a temporary directory removed by TestMain.
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	chromem "github.com/philippgille/chromem-go"
+
+	"github.com/semsearch/semsearch"
+	"github.com/semsearch/semsearch/index"
+)
+
+const (
+	benchDims      = 384
+	benchModel     = "bench-random"
+	chunksPerPost  = 20
+	wordsPerChunk  = 60
+	benchVocabSize = 20000
+)
+
+var bench struct {
+	root  string // temp dir for every built index
+	mu    sync.Mutex
+	built map[int]*benchIndex
+}
+
+type benchIndex struct {
+	dir  string
+	vecs [][]float32 // every chunk vector, in insertion order
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if bench.root != "" {
+		os.RemoveAll(bench.root)
+	}
+	os.Exit(code)
+}
+
+func randUnit(r *rand.Rand, dims int) []float32 {
+	v := make([]float32, dims)
+	var sum float64
+	for i := range v {
+		v[i] = float32(r.NormFloat64())
+		sum += float64(v[i]) * float64(v[i])
+	}
+	n := float32(math.Sqrt(sum))
+	for i := range v {
+		v[i] /= n
+	}
+	return v
+}
+
+// benchWord returns a word of a Zipf-distributed vocabulary, so that the
+// lexical index has realistic posting-list lengths.
+func benchWord(z *rand.Zipf) string { return fmt.Sprintf("w%05d", z.Uint64()) }
+
+// benchPosts generates n chunks grouped into posts of chunksPerPost.
+func benchPosts(seed uint64, n int, fn func(p semsearch.Post, cs []semsearch.Chunk, vs [][]float32) error) ([][]float32, error) {
+	r := rand.New(rand.NewPCG(seed, 1))
+	z := rand.NewZipf(r, 1.1, 2, benchVocabSize-1)
+	var all [][]float32
+	for start := 0; start < n; start += chunksPerPost {
+		id := fmt.Sprintf("post-%d-%06d", seed, start/chunksPerPost)
+		p := semsearch.Post{
+			ID: id, Title: benchWord(z) + " " + benchWord(z), URL: "https://bench.test/" + id,
+			Authors: []string{fmt.Sprintf("author%d", start%7)}, Tags: []string{fmt.Sprintf("tag%d", start%5)},
+			Published: time.Date(2020, 1, 1+start%365, 0, 0, 0, 0, time.UTC),
+			Source:    semsearch.Source{Title: "Bench", URL: "https://bench.test/feed"},
+			ContentHash: id,
+		}
+		var cs []semsearch.Chunk
+		var vs [][]float32
+		var text strings.Builder
+		for i := 0; i < chunksPerPost && start+i < n; i++ {
+			words := make([]string, wordsPerChunk)
+			for j := range words {
+				words[j] = benchWord(z)
+			}
+			t := strings.Join(words, " ")
+			cs = append(cs, semsearch.Chunk{ID: fmt.Sprintf("%s#%d", id, i), PostID: id, Ordinal: i, Text: t})
+			vs = append(vs, randUnit(r, benchDims))
+			text.WriteString(t + "\n\n")
+		}
+		p.Text = text.String()
+		if err := fn(p, cs, vs); err != nil {
+			return nil, err
+		}
+		all = append(all, vs...)
+	}
+	return all, nil
+}
+
+// benchIndexOf builds (once per process) an index of n chunks.
+func benchIndexOf(b *testing.B, n int) *benchIndex {
+	b.Helper()
+	bench.mu.Lock()
+	defer bench.mu.Unlock()
+	if bi := bench.built[n]; bi != nil {
+		return bi
+	}
+	if bench.root == "" {
+		root, err := os.MkdirTemp("", "semsearch-bench-")
+		if err != nil {
+			b.Fatal(err)
+		}
+		bench.root, bench.built = root, map[int]*benchIndex{}
+	}
+	ctx := context.Background()
+	dir := filepath.Join(bench.root, fmt.Sprint(n))
+	st, err := index.Open(ctx, dir, benchModel, benchDims)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	start := time.Now()
+	vecs, err := benchPosts(uint64(n), n, func(p semsearch.Post, cs []semsearch.Chunk, vs [][]float32) error {
+		return st.Put(ctx, p, cs, vs)
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("built a %d-chunk index in %v", n, time.Since(start).Round(time.Millisecond))
+	bi := &benchIndex{dir: dir, vecs: vecs}
+	bench.built[n] = bi
+	return bi
+}
+
+// fixedEmbedder returns precomputed query vectors in turn, so the search
+// path is measured without an embedding model.
+type fixedEmbedder struct {
+	mu   sync.Mutex
+	vecs [][]float32
+	i    int
+}
+
+func (e *fixedEmbedder) Model() string { return benchModel }
+func (e *fixedEmbedder) Dims() int     { return benchDims }
+func (e *fixedEmbedder) EmbedPassages(ctx context.Context, texts []string) ([][]float32, error) {
+	return nil, fmt.Errorf("fixedEmbedder embeds queries only")
+}
+func (e *fixedEmbedder) EmbedQuery(ctx context.Context, text string) ([]float32, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.i++
+	return e.vecs[e.i%len(e.vecs)], nil
+}
+
+func benchQueries(n int) ([][]float32, []string) {
+	r := rand.New(rand.NewPCG(99, 7))
+	z := rand.NewZipf(r, 1.1, 2, benchVocabSize-1)
+	vecs := make([][]float32, n)
+	texts := make([]string, n)
+	for i := range n {
+		vecs[i] = randUnit(r, benchDims)
+		texts[i] = benchWord(z) + " " + benchWord(z) + " " + benchWord(z)
+	}
+	return vecs, texts
+}
+
+// reportLatency times each call of fn and reports p50 and p99 in ms.
+func reportLatency(b *testing.B, fn func(i int) error) {
+	b.Helper()
+	lat := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		t0 := time.Now()
+		if err := fn(i); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(t0))
+	}
+	b.StopTimer()
+	slices.Sort(lat)
+	pct := func(p float64) float64 {
+		return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000
+	}
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.99), "p99-ms")
+}
+
+func benchSearch(b *testing.B, n int, mode semsearch.Mode) {
+	bi := benchIndexOf(b, n)
+	ctx := context.Background()
+	st, err := index.Open(ctx, bi.dir, benchModel, benchDims)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	qv, qt := benchQueries(256)
+	s := New(st, &fixedEmbedder{vecs: qv})
+	reportLatency(b, func(i int) error {
+		rs, err := s.Search(ctx, semsearch.Query{Text: qt[i%len(qt)], K: 10, Mode: mode})
+		if err == nil && len(rs) == 0 {
+			err = fmt.Errorf("no results")
+		}
+		return err
+	})
+}
+
+// benchChromem queries a bare chromem collection holding the same vectors
+// for the same number of chunks the Searcher asks for (depth 50 at k=10).
+func benchChromem(b *testing.B, n int) {
+	bi := benchIndexOf(b, n)
+	ctx := context.Background()
+	coll, err := chromem.NewDB().CreateCollection("bench", nil, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	docs := make([]chromem.Document, len(bi.vecs))
+	for i, v := range bi.vecs {
+		docs[i] = chromem.Document{ID: fmt.Sprint(i), Embedding: v}
+	}
+	if err := coll.AddDocuments(ctx, docs, runtime.GOMAXPROCS(0)); err != nil {
+		b.Fatal(err)
+	}
+	qv, _ := benchQueries(256)
+	reportLatency(b, func(i int) error {
+		_, err := coll.QueryEmbedding(ctx, qv[i%len(qv)], 50, nil, nil)
+		return err
+	})
+}
+
+func BenchmarkSearch_Vector_1k(b *testing.B)   { benchSearch(b, 1_000, semsearch.ModeVector) }
+func BenchmarkSearch_Vector_10k(b *testing.B)  { benchSearch(b, 10_000, semsearch.ModeVector) }
+func BenchmarkSearch_Vector_100k(b *testing.B) { benchSearch(b, 100_000, semsearch.ModeVector) }
+func BenchmarkSearch_Hybrid_1k(b *testing.B)   { benchSearch(b, 1_000, semsearch.ModeHybrid) }
+func BenchmarkSearch_Hybrid_10k(b *testing.B)  { benchSearch(b, 10_000, semsearch.ModeHybrid) }
+func BenchmarkSearch_Hybrid_100k(b *testing.B) { benchSearch(b, 100_000, semsearch.ModeHybrid) }
+func BenchmarkChromem_Query_1k(b *testing.B)   { benchChromem(b, 1_000) }
+func BenchmarkChromem_Query_10k(b *testing.B)  { benchChromem(b, 10_000) }
+func BenchmarkChromem_Query_100k(b *testing.B) { benchChromem(b, 100_000) }
+
+// BenchmarkOpen_100k measures start-up: opening an existing 100k-chunk
+// index, which loads every vector into memory.
+func BenchmarkOpen_100k(b *testing.B) {
+	bi := benchIndexOf(b, 100_000)
+	ctx := context.Background()
+	for b.Loop() {
+		st, err := index.Open(ctx, bi.dir, benchModel, benchDims)
+		if err != nil {
+			b.Fatal(err)
+		}
+		st.Close()
+	}
+}
+
+// BenchmarkMemory_10k reports the heap an open 10k-chunk index holds and
+// the size of its database file.
+func BenchmarkMemory_10k(b *testing.B) {
+	bi := benchIndexOf(b, 10_000)
+	ctx := context.Background()
+	var heap float64
+	for b.Loop() {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		st, err := index.Open(ctx, bi.dir, benchModel, benchDims)
+		if err != nil {
+			b.Fatal(err)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		heap = float64(after.HeapAlloc-before.HeapAlloc) / (1 << 20)
+		runtime.KeepAlive(st)
+		st.Close()
+	}
+	b.ReportMetric(heap, "heap-MB")
+	b.ReportMetric(dbSize(b, bi.dir), "db-MB")
+}
+
+func dbSize(b *testing.B, dir string) float64 {
+	var total int64
+	for _, suffix := range []string{"", "-wal"} {
+		if fi, err := os.Stat(filepath.Join(dir, index.FileName+suffix)); err == nil {
+			total += fi.Size()
+		}
+	}
+	return float64(total) / (1 << 20)
+}
+
+// BenchmarkPut measures ingest throughput without embedding: Put of
+// precomputed vectors, one transaction (and fsync) per post of
+// chunksPerPost chunks.
+func BenchmarkPut(b *testing.B) {
+	ctx := context.Background()
+	st, err := index.Open(ctx, b.TempDir(), benchModel, benchDims)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	type post struct {
+		p  semsearch.Post
+		cs []semsearch.Chunk
+		vs [][]float32
+	}
+	var posts []post
+	benchPosts(7, 200*chunksPerPost, func(p semsearch.Post, cs []semsearch.Chunk, vs [][]float32) error {
+		posts = append(posts, post{p, cs, vs})
+		return nil
+	})
+	chunks := 0
+	start := time.Now()
+	for i := 0; b.Loop(); i++ {
+		p := posts[i%len(posts)]
+		if err := st.Put(ctx, p.p, p.cs, p.vs); err != nil {
+			b.Fatal(err)
+		}
+		chunks += len(p.cs)
+	}
+	b.ReportMetric(float64(chunks)/time.Since(start).Seconds(), "chunks/s")
+}
