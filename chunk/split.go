@@ -15,7 +15,8 @@ type span struct{ start, end int }
 // (paragraphs, list items, code blocks), then sentence ends (code: line
 // ends), then word ends, then rune ends. A span other than the first of its
 // section starts with an overlap: the trailing sentences of the previous span
-// that fit OverlapTokens, dropped when they would force a finer cut.
+// that fit OverlapTokens, dropped rather than split a block that fits alone
+// or cut a sentence at words (see cut).
 type splitter struct {
 	text   string
 	sec    *section

@@ -38,14 +38,29 @@ func (s *Store) LexicalSearch(ctx context.Context, q string, n int, f semsearch.
 	if w == (BM25Weights{}) {
 		w = DefaultBM25Weights
 	}
-	limit := n
-	filtered := filterActive(f)
-	if filtered {
-		limit = -1 // all matches, filtered below
+	if !filterActive(f) {
+		return s.lexical(ctx, expr, n, w)
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT c.id, c.post_id, bm25(chunks_fts, ?, ?, ?) AS score
-		FROM chunks_fts JOIN chunks c ON c.pk = chunks_fts.rowid
-		WHERE chunks_fts MATCH ? ORDER BY score, c.pk LIMIT ?`, w.Title, w.Heading, w.Text, expr, limit)
+	// Filtered: rank a growing prefix of the matches until n of them pass.
+	for limit := 8 * n; ; limit *= 4 {
+		hits, err := s.lexical(ctx, expr, limit, w)
+		if err != nil {
+			return nil, err
+		}
+		kept := s.keep(hits, f, n)
+		if len(kept) == n || len(hits) < limit {
+			return kept, nil
+		}
+	}
+}
+
+// lexical ranks the matches of expr and returns the best limit. BM25 is
+// computed on the FTS table alone; only the best rows are joined to chunks.
+func (s *Store) lexical(ctx context.Context, expr string, limit int, w BM25Weights) ([]Hit, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT c.id, c.post_id, f.score FROM
+		(SELECT rowid, bm25(chunks_fts, ?, ?, ?) AS score FROM chunks_fts WHERE chunks_fts MATCH ?
+			ORDER BY score, rowid LIMIT ?) AS f
+		JOIN chunks c ON c.pk = f.rowid ORDER BY f.score, c.pk`, w.Title, w.Heading, w.Text, expr, limit)
 	if err != nil {
 		return nil, fmt.Errorf("lexical query: %w", err)
 	}
@@ -62,12 +77,14 @@ func (s *Store) LexicalSearch(ctx context.Context, q string, n int, f semsearch.
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("lexical query: %w", err)
 	}
-	if !filtered {
-		return hits, nil
-	}
+	return hits, nil
+}
+
+// keep returns the first n hits whose post matches f.
+func (s *Store) keep(hits []Hit, f semsearch.Filter, n int) []Hit {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	kept := hits[:0]
+	var kept []Hit
 	for _, h := range hits {
 		if pm := s.posts[h.PostID]; pm != nil && matches(&pm.post, f) {
 			kept = append(kept, h)
@@ -76,7 +93,7 @@ func (s *Store) LexicalSearch(ctx context.Context, q string, n int, f semsearch.
 			}
 		}
 	}
-	return kept, nil
+	return kept
 }
 
 // FTSQuery turns user text into a safe FTS5 expression: the distinct

@@ -24,39 +24,87 @@ func (s *Store) load(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("create vector collection: %w", err)
 	}
+	// Pipeline: this goroutine reads and decodes rows while workers add the
+	// previous batches to chromem (which checks each vector's norm).
+	batches := make(chan []chromem.Document, 4)
+	addErr := make(chan error, 1)
+	go func() {
+		var first error
+		for batch := range batches {
+			if first == nil {
+				first = addDocuments(ctx, coll, batch)
+			}
+		}
+		addErr <- first
+	}()
+	chunks, err := s.readVectors(ctx, posts, batches)
+	close(batches)
+	if aerr := <-addErr; err == nil && aerr != nil {
+		err = fmt.Errorf("load vectors: %w", aerr)
+	}
+	if err != nil {
+		return err
+	}
+	s.coll, s.posts, s.chunks = coll, posts, chunks
+	return nil
+}
+
+// loadBatch is how many documents travel to the chromem workers at once.
+const loadBatch = 2048
+
+// readVectors reads every chunk vector in one query, records the chunks in
+// posts, and sends them to out in batches.
+func (s *Store) readVectors(ctx context.Context, posts map[string]*postMeta, out chan<- []chromem.Document) (map[string]*chunkMeta, error) {
+	var count int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM chunks`).Scan(&count); err != nil {
+		return nil, fmt.Errorf("load vectors: %w", err)
+	}
 	rows, err := s.db.QueryContext(ctx, `SELECT id, post_id, vector FROM chunks`)
 	if err != nil {
-		return fmt.Errorf("load vectors: %w", err)
+		return nil, fmt.Errorf("load vectors: %w", err)
 	}
 	defer rows.Close()
-	chunks := make(map[string]*chunkMeta)
-	var docs []chromem.Document
+	chunks := make(map[string]*chunkMeta, count)
+	metas := make([]chunkMeta, count) // one allocation for all of them
+	batch := make([]chromem.Document, 0, loadBatch)
+	i := 0
 	for rows.Next() {
 		var id, postID string
 		var blob []byte // a fresh copy owned by us (database/sql clones []byte)
 		if err := rows.Scan(&id, &postID, &blob); err != nil {
-			return fmt.Errorf("load vectors: %w", err)
+			return nil, fmt.Errorf("load vectors: %w", err)
 		}
 		vec, ok := decodeVector(blob)
 		if !ok || len(vec) != s.dims {
-			return fmt.Errorf("load vectors: chunk %s has a %d-byte vector, want %d dims", id, len(blob), s.dims)
+			return nil, fmt.Errorf("load vectors: chunk %s has a %d-byte vector, want %d dims", id, len(blob), s.dims)
 		}
 		pm := posts[postID]
 		if pm == nil {
-			return fmt.Errorf("load vectors: chunk %s belongs to missing post %s", id, postID)
+			return nil, fmt.Errorf("load vectors: chunk %s belongs to missing post %s", id, postID)
 		}
 		pm.chunkIDs = append(pm.chunkIDs, id)
-		chunks[id] = &chunkMeta{postID: postID, vec: vec}
-		docs = append(docs, chromem.Document{ID: id, Embedding: vec})
+		var cm *chunkMeta
+		if i < len(metas) {
+			cm = &metas[i]
+		} else { // rows added since the count: impossible under writeMu, but harmless
+			cm = new(chunkMeta)
+		}
+		i++
+		*cm = chunkMeta{postID: pm.post.ID, vec: vec}
+		chunks[id] = cm
+		batch = append(batch, chromem.Document{ID: id, Embedding: vec})
+		if len(batch) == loadBatch {
+			out <- batch
+			batch = make([]chromem.Document, 0, loadBatch)
+		}
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("load vectors: %w", err)
+		return nil, fmt.Errorf("load vectors: %w", err)
 	}
-	if err := addDocuments(ctx, coll, docs); err != nil {
-		return fmt.Errorf("load vectors: %w", err)
+	if len(batch) > 0 {
+		out <- batch
 	}
-	s.coll, s.posts, s.chunks = coll, posts, chunks
-	return nil
+	return chunks, nil
 }
 
 // addDocuments adds docs with one worker per CPU. chromem's own

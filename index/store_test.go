@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -666,5 +668,52 @@ func TestStore_ReadersNeverSeeHalfAPost(t *testing.T) {
 		if len(hits) != 1 && len(hits) != 3 {
 			t.Fatalf("saw %d chunks of the post: %v", len(hits), ids(hits))
 		}
+	}
+}
+
+func TestStore_Verify(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := openTest(t, dir)
+	put(t, s, "p1", []string{"alpha", "bravo"}, []int{0, 1})
+	put(t, s, "p2", []string{"charlie"}, []int{2})
+	if err := s.Delete(ctx, "p2"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Verify(ctx); err != nil {
+		t.Fatalf("Verify of a sound index: %v", err)
+	}
+	// Break it behind the store's back: a chunk without its lexical row.
+	if _, err := s.db.ExecContext(ctx, `DROP TRIGGER chunks_fts_delete`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM chunks WHERE id = 'p1#1'`); err != nil {
+		t.Fatal(err)
+	}
+	err := s.Verify(ctx)
+	if err == nil || !strings.Contains(err.Error(), "lexical rows") || !strings.Contains(err.Error(), "vector index") {
+		t.Fatalf("Verify of a broken index = %v", err)
+	}
+}
+
+// TestStore_CloseLeavesNoWAL: app.Reindex swaps database files by rename,
+// which is only safe when Close checkpoints the write-ahead log away.
+func TestStore_CloseLeavesNoWAL(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := Open(ctx, dir, "test-model", testDims)
+	if err != nil {
+		t.Fatal(err)
+	}
+	put(t, s, "p1", []string{"alpha"}, []int{0})
+	// A query leaves a second pooled connection open.
+	if _, err := s.LexicalSearch(ctx, "alpha", 1, semsearch.Filter{}, BM25Weights{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(filepath.Join(dir, FileName+"-wal")); err == nil && fi.Size() > 0 {
+		t.Fatalf("a %d-byte WAL remains after Close", fi.Size())
 	}
 }

@@ -82,7 +82,10 @@ func parseFeed(data []byte, base string) ([]semsearch.Post, error) {
 		posts = append(posts, p)
 	}
 	if len(posts) == 0 {
-		return nil, fmt.Errorf("%s feed %q has no entries", feedKind(data), feed.Title)
+		if t := cleanLine(feed.Title); t != "" {
+			return nil, fmt.Errorf("%s feed %q has no entries: %w", feedKind(data), t, ErrEmpty)
+		}
+		return nil, fmt.Errorf("%s feed has no entries: %w", feedKind(data), ErrEmpty)
 	}
 	return posts, nil
 }

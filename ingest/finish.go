@@ -113,7 +113,12 @@ func resolveURL(ref string, bases ...string) string {
 		return ""
 	}
 	switch strings.ToLower(u.Scheme) {
-	case "http", "https", "file":
+	case "http", "https":
+	case "file":
+		// Only local documents may point at local files.
+		if len(bases) > 0 && !strings.HasPrefix(strings.ToLower(strings.TrimSpace(bases[0])), "file:") && bases[0] != "" {
+			return ""
+		}
 	default:
 		return ""
 	}

@@ -11,7 +11,13 @@ import (
 // addTestdata seeds a fuzz corpus with the repo's own testdata files.
 func addTestdata(f *testing.F, pattern string) {
 	f.Helper()
-	files, _ := filepath.Glob(filepath.Join(repoRootF(f), "testdata", pattern))
+	addFiles(f, filepath.Join(repoRootF(f), "testdata", pattern))
+}
+
+// addFiles adds every file matching the glob as a seed input.
+func addFiles(f *testing.F, glob string) {
+	f.Helper()
+	files, _ := filepath.Glob(glob)
 	for _, name := range files {
 		if b, err := os.ReadFile(name); err == nil {
 			f.Add(b)
@@ -84,7 +90,7 @@ func FuzzHTMLToText(f *testing.F) {
 func FuzzParse(f *testing.F) {
 	addTestdata(f, "feeds/*")
 	addTestdata(f, "pages/*")
-	addTestdata(f, "broken/*")
+	addFiles(f, "testdata/broken/*")
 	addTestdata(f, "notes/*")
 	f.Add([]byte(`{"version":"https://jsonfeed.org/version/1.1","items":[{"id":"1","content_text":"x"}]}`))
 	f.Add([]byte(`<rss version="2.0"><channel><item><title>t</title></item></channel></rss>`))
@@ -144,7 +150,7 @@ func FuzzSplitFrontMatter(f *testing.F) {
 }
 
 func FuzzCheckXML(f *testing.F) {
-	addTestdata(f, "broken/*.xml")
+	addFiles(f, "testdata/broken/*.xml")
 	f.Add([]byte("<a><b/><!-- <c> --><![CDATA[<d>]]></a>"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		_ = checkXML(data)

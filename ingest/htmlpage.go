@@ -153,6 +153,15 @@ func listingEntries(doc *html.Node) []*html.Node {
 			}
 		}
 	})
+	// A row of "related posts" cards under an article is not a listing:
+	// the entries must hold most of the page's text.
+	entryText := 0
+	for _, e := range best {
+		entryText += len(collapseSpace(textContent(e)))
+	}
+	if entryText*2 < len(collapseSpace(textContent(doc))) {
+		return nil
+	}
 	return best
 }
 

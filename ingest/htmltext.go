@@ -38,9 +38,10 @@ var blockElements = map[atom.Atom]bool{
 
 // htmlWalker turns a parsed HTML tree into structured clean text.
 type htmlWalker struct {
-	out    textBuilder
-	inline strings.Builder
-	prefix string // "## " or "- " for the block being collected
+	out     textBuilder
+	inline  strings.Builder
+	prefix  string // "- " for a list item being collected
+	heading int    // level of the heading being collected, 0 if none
 }
 
 // htmlToText cleans an HTML fragment or document into Post.Text form.
@@ -68,10 +69,14 @@ func nodeToText(n *html.Node) string {
 func (w *htmlWalker) flush() {
 	text := collapseSpace(w.inline.String())
 	w.inline.Reset()
-	if text != "" {
+	switch {
+	case text == "":
+	case w.heading > 0:
+		w.out.addHeading(w.heading, text)
+	default:
 		w.out.add(w.prefix + text)
 	}
-	w.prefix = ""
+	w.prefix, w.heading = "", 0
 }
 
 func hidden(n *html.Node) bool {
@@ -118,8 +123,7 @@ func (w *htmlWalker) walk(n *html.Node, depth int) {
 	switch n.DataAtom {
 	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
 		w.flush()
-		level := int(n.Data[1] - '0')
-		w.prefix = strings.Repeat("#", level) + " "
+		w.heading = int(n.Data[1] - '0')
 		w.children(n, depth)
 		w.flush()
 	case atom.Li:

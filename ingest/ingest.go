@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/semsearch/semsearch"
@@ -31,6 +32,9 @@ type Options struct {
 	UserAgent    string        // default "semsearch/0.1 (+self-hosted blog search)"
 	AllowPrivate bool          // lift the SSRF guard (tests, --allow-private)
 	FollowFeeds  bool          // an HTML page advertising a feed: ingest the feed instead
+	// RemoteOnly refuses local paths and stdin, for sources named by an
+	// untrusted caller (the HTTP API): only http(s) URLs are loaded.
+	RemoteOnly bool
 }
 
 // SourceResult is the outcome for one source (one file of a directory, one
@@ -78,7 +82,16 @@ func New(opts Options) *Ingester {
 // recursively in lexical order, hidden entries skipped) or an OPML list
 // yields one SourceResult per file / feed; "-" reads stdin. Errors are per
 // result and wrapped with the source name; Load itself never fails.
+//
+// With FollowFeeds, an HTML page that advertises feeds is replaced by its
+// first feed: the result's Source is then the feed URL and Feeds lists all
+// advertised feeds. Anything found inside a remote source (OPML entries,
+// advertised feeds) must itself be an http(s) URL: a remote document can
+// never make the Ingester read local files.
 func (in *Ingester) Load(ctx context.Context, src string, stdin io.Reader) []SourceResult {
+	if in.opts.RemoteOnly && !isURL(src) {
+		return []SourceResult{failed(src, errors.New("only http(s) URLs are accepted here"))}
+	}
 	switch {
 	case src == "-":
 		if stdin == nil {
@@ -180,6 +193,9 @@ func (in *Ingester) loadData(ctx context.Context, src string, data []byte, base,
 		return in.loadOPML(ctx, src, data, base, walkRoot, depth)
 	}
 	posts, feeds, err := parse(data, base)
+	if isURL(base) {
+		feeds = remoteOnly(feeds)
+	}
 	if in.opts.FollowFeeds && len(feeds) > 0 && Detect(data) == FormatHTML && depth < maxOPMLDepth {
 		res := in.loadSource(ctx, feeds[0], depth+1)
 		for i := range res {
@@ -203,31 +219,68 @@ func (in *Ingester) loadOPML(ctx context.Context, src string, data []byte, base,
 	if err != nil {
 		return []SourceResult{failed(src, err)}
 	}
-	var out []SourceResult
-	for _, f := range feeds {
-		if err := ctx.Err(); err != nil {
-			out = append(out, failed(f.URL, err))
+	// Feeds load concurrently (remote ones dominate the time), each into
+	// its own slot, so results keep document order.
+	slots := make([][]SourceResult, len(feeds))
+	sem := make(chan struct{}, opmlConcurrency)
+	var wg sync.WaitGroup
+	for i, f := range feeds {
+		target, err := opmlTarget(f.URL, base)
+		switch {
+		case err != nil:
+			slots[i] = []SourceResult{failed(f.URL, err)}
 			continue
+		case !isURL(target) && walkRoot != "" && within(walkRoot, target):
+			continue // the directory walk ingests it
 		}
-		target := f.URL
-		if !isURL(target) {
-			u := resolveURL(target, base)
-			switch {
-			case isURL(u):
-				target = u
-			case strings.HasPrefix(u, "file:"):
-				target = filePath(u)
-			case strings.Contains(target, "://"):
-				out = append(out, failed(target, errors.New("only http(s) URLs and local paths are supported")))
-				continue
-			case base == "" || !filepath.IsAbs(target):
-				target = filepath.Clean(target)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			select {
+			case sem <- struct{}{}:
+				defer func() { <-sem }()
+				slots[i] = in.loadSource(ctx, target, depth+1)
+			case <-ctx.Done():
+				slots[i] = []SourceResult{failed(target, ctx.Err())}
 			}
-			if walkRoot != "" && within(walkRoot, target) {
-				continue // the directory walk ingests it
-			}
+		}()
+	}
+	wg.Wait()
+	var out []SourceResult
+	for _, s := range slots {
+		out = append(out, s...)
+	}
+	return out
+}
+
+// opmlConcurrency bounds the feeds of one OPML list fetched at once.
+const opmlConcurrency = 4
+
+// opmlTarget resolves an OPML entry against the list's own location: an
+// http(s) URL, or for a local list also a local path. A remote list may
+// only name http(s) feeds.
+func opmlTarget(ref, base string) (string, error) {
+	u := resolveURL(ref, base)
+	switch {
+	case isURL(u):
+		return u, nil
+	case isURL(base):
+		return "", errors.New("a remote subscription list may only name http(s) feeds")
+	case strings.HasPrefix(u, "file:"):
+		return filePath(u), nil
+	case strings.Contains(ref, "://"):
+		return "", errors.New("only http(s) URLs and local paths are supported")
+	}
+	return filepath.Clean(ref), nil
+}
+
+// remoteOnly keeps the http(s) URLs of urls.
+func remoteOnly(urls []string) []string {
+	var out []string
+	for _, u := range urls {
+		if isURL(u) {
+			out = append(out, u)
 		}
-		out = append(out, in.loadSource(ctx, target, depth+1)...)
 	}
 	return out
 }

@@ -226,15 +226,15 @@ func markdownToText(src string) string {
 		case mdHeading.MatchString(line):
 			flush()
 			m := mdHeading.FindStringSubmatch(line)
-			b.add(m[1] + " " + mdInline(m[2]))
+			b.addHeading(len(m[1]), mdInline(m[2]))
 		case len(para) > 0 && prefix == "" && mdSetext.MatchString(line):
-			level := "# "
+			level := 1
 			if strings.HasPrefix(trimmed, "-") {
-				level = "## "
+				level = 2
 			}
 			text := strings.Join(para, " ")
 			para = para[:0]
-			b.add(level + mdInline(text))
+			b.addHeading(level, mdInline(text))
 		case mdRule.MatchString(line), mdLinkDef.MatchString(line), mdTableRule.MatchString(line):
 			flush()
 		case mdList.MatchString(line):

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"html"
+	"regexp"
 	"strings"
 	"unicode"
 
@@ -15,18 +16,34 @@ type textBuilder struct {
 	blocks []string
 }
 
-// add appends one block; inline whitespace is collapsed and empty blocks
-// are dropped.
+// add appends one paragraph or list item; inline whitespace is collapsed
+// and empty blocks are dropped. A paragraph that would read as a heading
+// ("# of users") or a fence gets its marker escaped.
 func (b *textBuilder) add(block string) {
-	// A ``` run in prose would read as a code fence to the chunker.
 	block = collapseSpace(block)
-	for strings.Contains(block, "```") {
+	for strings.Contains(block, "```") { // would read as a code fence
 		block = strings.ReplaceAll(block, "```", "``")
 	}
-	if block == "" || block == "-" || strings.Trim(block, "# ") == "" {
+	if block == "" || block == "-" || strings.Trim(block, "#- ") == "" {
 		return
 	}
+	if headingLine.MatchString(block) {
+		block = `\` + block
+	}
 	b.blocks = append(b.blocks, block)
+}
+
+// headingLine matches what the chunker reads as a heading.
+var headingLine = regexp.MustCompile(`^#{1,6} `)
+
+// addHeading appends a heading line of the given level (1–6).
+func (b *textBuilder) addHeading(level int, text string) {
+	text = collapseSpace(strings.ReplaceAll(text, "```", "``"))
+	if text == "" {
+		return
+	}
+	level = min(max(level, 1), 6)
+	b.blocks = append(b.blocks, strings.Repeat("#", level)+" "+text)
 }
 
 // addCode appends a fenced code block, keeping its lines as they are.
@@ -110,7 +127,7 @@ func deriveTitle(text string) string {
 	const maxTitleRunes = 90
 	var first string
 	for _, l := range strings.Split(text, "\n") {
-		l = strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(l), "#-"))
+		l = strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(l), `#-\`))
 		if l != "" && !strings.HasPrefix(l, "```") {
 			first = l
 			break

@@ -119,3 +119,43 @@ func TestLoad_URLGuard(t *testing.T) {
 		t.Errorf("error does not name the source: %v", res[0].Err)
 	}
 }
+
+// A remote document can never make the Ingester read local files: not
+// through OPML entries, not through advertised feeds.
+func TestLoad_RemoteCannotNameLocalFiles(t *testing.T) {
+	local := filepath.Join(testdataDir(t), "feeds", "rss2.xml")
+	mux := http.NewServeMux()
+	mux.HandleFunc("/subs.opml", func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(`<opml version="2.0"><body><outline xmlUrl="file://` + local + `"/><outline xmlUrl="` + local + `"/></body></opml>`))
+	})
+	mux.HandleFunc("/page", func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(`<html><head><link rel="alternate" type="application/rss+xml" href="file://` + local + `"></head><body><p>tiny</p></body></html>`))
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	in := New(Options{AllowPrivate: true, FollowFeeds: true})
+
+	res := in.Load(t.Context(), srv.URL+"/subs.opml", nil)
+	if len(res) != 2 {
+		t.Fatalf("got %d results", len(res))
+	}
+	for _, r := range res {
+		if r.Err == nil || len(r.Posts) != 0 {
+			t.Errorf("%s: loaded a local file from a remote list (%d posts, err %v)", r.Source, len(r.Posts), r.Err)
+		}
+	}
+	res = in.Load(t.Context(), srv.URL+"/page", nil)
+	if len(res) != 1 || len(res[0].Posts) != 0 || len(res[0].Feeds) != 0 || res[0].Source != srv.URL+"/page" {
+		t.Errorf("followed a local feed from a remote page: %+v", res)
+	}
+}
+
+func TestLoad_RemoteOnly(t *testing.T) {
+	in := New(Options{RemoteOnly: true})
+	for _, src := range []string{filepath.Join(testdataDir(t), "feeds", "rss2.xml"), "-", "/etc/passwd"} {
+		res := in.Load(t.Context(), src, strings.NewReader("text"))
+		if len(res) != 1 || res[0].Err == nil || len(res[0].Posts) != 0 {
+			t.Errorf("RemoteOnly loaded %s: %+v", src, res)
+		}
+	}
+}

@@ -12,18 +12,23 @@
 #
 # onnxruntime side: scripts/bench-embed/ort_bench.py builds the ONNX graph
 # from the same safetensors at bench time into a temp dir (never into the
-# repo). onnxruntime, onnx, numpy and sympy (for its BERT fusions) are pip-installed into a venv under
-# ${XDG_CACHE_HOME:-~/.cache}/semsearch/bench-venv on first use.
+# repo). onnxruntime, onnx, numpy and sympy (for its BERT fusions) are
+# pip-installed into a venv under ${XDG_CACHE_HOME:-~/.cache}/semsearch/
+# bench-venv on first use.
 #
-# Environment: THREADS (2), BENCH_SECONDS (3, per case), BENCH_MODELS
-# (comma-separated subset), SKIP_ORT=1 to run the Go side only.
-# The numbers are only as quiet as the machine: run it on an idle one.
+# Environment: THREADS (2), BENCH_SECONDS (3, per case), ROUNDS (3: Go and
+# onnxruntime run alternately this many times, the best round of each is
+# shown), BENCH_MODELS (comma-separated subset), SKIP_ORT=1 for Go only.
+# The numbers are only as quiet as the machine: on a shared one, read the
+# chunks per CPU-second columns too (CPU time of the whole process, so
+# onnxruntime's spinning threads count against it).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 MODELS_DIR="$(cd "${1:-$ROOT/models}" && pwd)"
 THREADS="${THREADS:-2}"
 SECS="${BENCH_SECONDS:-3}"
+ROUNDS="${ROUNDS:-3}"
 MODELS="${BENCH_MODELS:-all-MiniLM-L6-v2,bge-small-en-v1.5}"
 PYTHON="${PYTHON:-python3}"
 CASES="128x1,128x32,256x1,256x32"
@@ -49,16 +54,21 @@ for name in "${names[@]}"; do
 		continue
 	fi
 	found=1
-	echo "bench-embed: $name: Go ($THREADS threads)..." >&2
-	(cd "$ROOT" && GOMAXPROCS="$THREADS" SEMSEARCH_MODELS="$MODELS_DIR" BENCH_EMBED_MODELS="$name" \
-		go test -run '^$' -bench "^BenchmarkEmbed\$/^$name\$/" -benchtime "${SECS}s" -count 1 ./embed/local) \
-		>"$OUT/go-$name.txt"
-	if [ "${SKIP_ORT:-0}" != 1 ]; then
-		echo "bench-embed: $name: onnxruntime ($THREADS threads)..." >&2
-		fixture="$ROOT/embed/local/testdata/parity/$name.json"
-		"$ORT_PY" "$ROOT/scripts/bench-embed/ort_bench.py" "$MODELS_DIR/$name" "$name" \
-			--threads "$THREADS" --cases "$CASES" --seconds "$SECS" --check "$fixture" >"$OUT/ort-$name.jsonl"
-	fi
+	(cd "$ROOT" && go test -c -o "$OUT/local.test" ./embed/local)
+	for round in $(seq "$ROUNDS"); do
+		echo "bench-embed: $name: round $round/$ROUNDS: Go ($THREADS threads)..." >&2
+		(cd "$ROOT/embed/local" && GOMAXPROCS="$THREADS" SEMSEARCH_MODELS="$MODELS_DIR" BENCH_EMBED_MODELS="$name" \
+			"$OUT/local.test" -test.run '^$' -test.bench "^BenchmarkEmbed\$/^$name\$/" -test.benchtime "${SECS}s") \
+			>"$OUT/go-$name-$round.txt"
+		if [ "${SKIP_ORT:-0}" != 1 ]; then
+			echo "bench-embed: $name: round $round/$ROUNDS: onnxruntime ($THREADS threads)..." >&2
+			check=()
+			fixture="$ROOT/embed/local/testdata/parity/$name.json"
+			[ "$round" = 1 ] && [ -f "$fixture" ] && check=(--check "$fixture")
+			"$ORT_PY" "$ROOT/scripts/bench-embed/ort_bench.py" "$MODELS_DIR/$name" "$name" \
+				--threads "$THREADS" --cases "$CASES" --seconds "$SECS" "${check[@]}" >"$OUT/ort-$name-$round.jsonl"
+		fi
+	done
 done
 [ "$found" = 1 ] || { echo "bench-embed: no model weights in $MODELS_DIR: run make model" >&2; exit 1; }
 

@@ -53,13 +53,15 @@ func TestSemsearch_EndToEnd(t *testing.T) {
 		t.Fatalf("re-ingest stored %d posts with %d unchanged, want 0 stored and %d unchanged", again.Posts, again.Unchanged, rep.Posts)
 	}
 
-	queries := []struct{ q, wantTitle string }{
-		{"how do I make sure data written to a file survives a power failure", "fsync"},
+	type query struct{ q, wantTitle string }
+	queries := []query{
+		{"does a successful write call guarantee my data survives a power loss?", "fsync"},
+		{"how does a vector index find nearest neighbours quickly", "HNSW"},
 	}
 	if haveSeeds {
 		queries = append(queries,
-			struct{ q, wantTitle string }{"calling a C library from Go through unsafe pointers", "Interacting between C libraries and Go using Unsafe"},
-			struct{ q, wantTitle string }{"when the row is too big for a single B-tree page", "SQLite Overflow Pages"},
+			query{"calling a C library from Go through unsafe pointers", "Interacting between C libraries and Go using Unsafe"},
+			query{"when the row is too big for a single B-tree page", "SQLite Overflow Pages"},
 		)
 	}
 
@@ -72,10 +74,15 @@ func TestSemsearch_EndToEnd(t *testing.T) {
 		if len(body.Results) == 0 {
 			t.Fatalf("search %q: no results", tc.q)
 		}
-		top := body.Results[0]
-		if !strings.Contains(strings.ToLower(top.Title), strings.ToLower(tc.wantTitle)) {
-			t.Errorf("search %q: top result %q, want a title containing %q", tc.q, top.Title, tc.wantTitle)
+		// The answer must be among the first three posts.
+		found := false
+		for _, r := range body.Results[:min(3, len(body.Results))] {
+			found = found || strings.Contains(strings.ToLower(r.Title), strings.ToLower(tc.wantTitle))
 		}
+		if !found {
+			t.Errorf("search %q: top 3 %v, want a title containing %q", tc.q, resultTitles(body.Results), tc.wantTitle)
+		}
+		top := body.Results[0]
 		if len(top.Passages) == 0 || top.Passages[0].Highlight == "" {
 			t.Errorf("search %q: top result has no highlighted passage", tc.q)
 		}
@@ -84,6 +91,7 @@ func TestSemsearch_EndToEnd(t *testing.T) {
 
 	// show, related, similar, stats on the top hit of the first query.
 	id := first[queries[0].q][0]
+	t.Logf("checking post %s", id)
 	postURL := srv.URL + "/api/posts/" + url.PathEscape(id)
 	var post server.PostResponse
 	do(t, "GET", postURL, nil, http.StatusOK, &post)
@@ -134,6 +142,14 @@ func TestSemsearch_EndToEnd(t *testing.T) {
 	if stats.Posts != rep.Posts-1 {
 		t.Fatalf("after restart: %d posts, want %d", stats.Posts, rep.Posts-1)
 	}
+}
+
+func resultTitles(rs []semsearch.Result) []string {
+	titles := make([]string, len(rs))
+	for i, r := range rs {
+		titles[i] = r.Title
+	}
+	return titles
 }
 
 func resultIDs(rs []semsearch.Result) []string {

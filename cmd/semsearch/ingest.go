@@ -106,7 +106,8 @@ func (p *progress) update(postsDone, postsTotal, chunksDone, chunksTotal int) {
 		return
 	}
 	now := time.Now()
-	if now.Sub(p.lastLog) < 5*time.Second && chunksDone < chunksTotal {
+	finished := postsDone == postsTotal
+	if now.Sub(p.lastLog) < 5*time.Second && !finished {
 		return
 	}
 	p.lastLog = now

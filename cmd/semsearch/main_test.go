@@ -107,8 +107,8 @@ func cli(t testing.TB, env []string, want int, args ...string) []byte {
 	return stdout.Bytes()
 }
 
-// server is a running `semsearch serve` child process.
-type server struct {
+// serverProc is a running `semsearch serve` child process.
+type serverProc struct {
 	URL  string
 	cmd  *exec.Cmd
 	done chan error
@@ -118,7 +118,7 @@ var servingLine = regexp.MustCompile(`url=(http://127\.0\.0\.1:\d+)/`)
 
 // startServer starts `semsearch serve` on 127.0.0.1:0 and waits until it
 // logs the address it listens on.
-func startServer(t testing.TB, env []string, args ...string) *server {
+func startServer(t testing.TB, env []string, args ...string) *serverProc {
 	t.Helper()
 	cmd := exec.Command(binPath, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
 	cmd.Env = append(os.Environ(), env...)
@@ -129,7 +129,7 @@ func startServer(t testing.TB, env []string, args ...string) *server {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	s := &server{cmd: cmd, done: make(chan error, 1)}
+	s := &serverProc{cmd: cmd, done: make(chan error, 1)}
 	found := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stderr)
@@ -158,7 +158,7 @@ func startServer(t testing.TB, env []string, args ...string) *server {
 }
 
 // stop interrupts the server and waits for a clean exit.
-func (s *server) stop(t testing.TB) {
+func (s *serverProc) stop(t testing.TB) {
 	if s.cmd.ProcessState != nil {
 		return
 	}

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"net/url"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -28,7 +28,12 @@ set. Listening on a non-loopback address without an API key is refused unless --
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			a, err := env.openApp(ctx, func(c *app.Config) { c.Ingest.AllowPrivate = allowPrivate })
+			a, err := env.openApp(ctx, func(c *app.Config) {
+				c.Ingest.AllowPrivate = allowPrivate
+				// Over HTTP only http(s) URLs: a path would let any API
+				// caller read the server's files.
+				c.Ingest.RemoteOnly = true
+			})
 			if err != nil {
 				return err
 			}
@@ -56,19 +61,12 @@ set. Listening on a non-loopback address without an API key is refused unless --
 	return cmd
 }
 
-// apiService adapts *app.App to what the server needs. Ingest over HTTP takes
-// only http(s) URLs: a path would let any API caller read the server's files.
+// apiService adapts *app.App to what the server needs.
 type apiService struct{ *app.App }
 
 func (s apiService) Ingest(ctx context.Context, sources []string) (semsearch.IngestReport, error) {
 	if len(sources) == 0 {
 		return semsearch.IngestReport{}, semsearch.Errorf(semsearch.EInvalid, "sources is empty")
 	}
-	for _, src := range sources {
-		u, err := url.Parse(src)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return semsearch.IngestReport{}, semsearch.Errorf(semsearch.EInvalid, "source %q: only http and https URLs can be ingested over the API", src)
-		}
-	}
-	return s.App.Ingest(ctx, sources, app.IngestOptions{})
+	return s.App.Ingest(ctx, sources, app.IngestOptions{Stdin: strings.NewReader("")})
 }

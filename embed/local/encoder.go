@@ -3,6 +3,7 @@ package local
 import (
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/semsearch/semsearch/embed/local/kernels"
 )
@@ -86,6 +87,22 @@ func parallel(threads, n int, fn func(part, lo, hi int)) {
 	wg.Wait()
 }
 
+// parallelEach runs fn(part, i) for every i in [0,n) on up to threads
+// goroutines that take the next i as they finish: tasks of uneven cost
+// (attention over sequences of different lengths) still balance.
+func parallelEach(threads, n int, fn func(part, i int)) {
+	var next atomic.Int64
+	parallel(threads, n, func(part, _, _ int) {
+		for {
+			i := int(next.Add(1) - 1)
+			if i >= n {
+				return
+			}
+			fn(part, i)
+		}
+	})
+}
+
 // linear sets out[m×n] = in[m×k]·W (W packed) and then runs epi over row
 // ranges. Many rows: each worker takes a block of rows and runs the
 // epilogue on it while hot. Few rows (a query): workers split the columns,
@@ -145,21 +162,20 @@ func (e *encoder) forward(a *arena, seqs [][]int32, pooling string, norm bool, o
 				addBias(qkv[r*3*H:(r+1)*3*H], l.qkvBias)
 			}
 		})
-		parallel(e.threads, tasks, func(part, lo, hi int) {
+		parallelEach(e.threads, tasks, func(part, t int) {
 			sc := &a.attn[part]
-			for t := lo; t < hi; t++ {
-				s, h := t/heads, t%heads
-				L, off := len(seqs[s]), offs[s]
-				base := off*3*H + h*dh
-				kernels.PackNT(sc.kp, qkv[base+H:], L, dh, 3*H)
-				scores := sc.scores[:L*L]
-				kernels.Gemm(L, L, dh, qkv[base:], 3*H, sc.kp, scores, L)
-				for r := 0; r < L; r++ {
-					kernels.Softmax(scores[r*L : (r+1)*L])
-				}
-				kernels.PackNN(sc.vp, qkv[base+2*H:], L, dh, 3*H)
-				kernels.Gemm(L, dh, L, scores, L, sc.vp, ctx[off*H+h*dh:], H)
+			s, h := t/heads, t%heads
+			L, off := len(seqs[s]), offs[s]
+			base := off*3*H + h*dh
+			// scores = Q_h·K_hᵀ (Q pre-scaled), softmax per row, ctx_h = P·V_h.
+			kernels.PackNT(sc.kp, qkv[base+H:], L, dh, 3*H)
+			scores := sc.scores[:L*L]
+			kernels.Gemm(L, L, dh, qkv[base:], 3*H, sc.kp, scores, L)
+			for r := 0; r < L; r++ {
+				kernels.Softmax(scores[r*L : (r+1)*L])
 			}
+			kernels.PackNN(sc.vp, qkv[base+2*H:], L, dh, 3*H)
+			kernels.Gemm(L, dh, L, scores, L, sc.vp, ctx[off*H+h*dh:], H)
 		})
 		e.linear(tmp, ctx, T, H, H, l.attnOut, func(lo, hi int) {
 			for r := lo; r < hi; r++ {

@@ -36,6 +36,11 @@ type Model struct {
 
 	mu     sync.Mutex
 	arenas []*arena // idle scratch, one per concurrent call at most
+
+	// life is held shared by every call and exclusively by Close, which
+	// releases the weights and scratch: no call can be inside them then.
+	life   sync.RWMutex
+	closed bool
 }
 
 var _ semsearch.Embedder = (*Model)(nil)
@@ -87,6 +92,11 @@ func (m *Model) EmbedQuery(ctx context.Context, text string) ([]float32, error) 
 // by length, so a batch's sequences cost about the same; no padding is
 // ever computed).
 func (m *Model) embedIDs(ctx context.Context, ids [][]int32) ([][]float32, error) {
+	m.life.RLock()
+	defer m.life.RUnlock()
+	if m.closed {
+		return nil, fmt.Errorf("embed %d texts: model %s is closed", len(ids), m.name)
+	}
 	H := m.Dims()
 	out := make([][]float32, len(ids))
 	backing := make([]float32, len(ids)*H)
@@ -128,6 +138,26 @@ func (m *Model) embedIDs(ctx context.Context, ids [][]int32) ([][]float32, error
 	// collected: m must stay reachable until the last forward returns.
 	runtime.KeepAlive(m)
 	return out, nil
+}
+
+// Close releases the weights and scratch memory now rather than when the
+// Model is garbage collected. It waits for calls in progress; later calls
+// return an error. Close is idempotent.
+func (m *Model) Close() error {
+	m.life.Lock()
+	defer m.life.Unlock()
+	if m.closed {
+		return nil
+	}
+	m.closed = true
+	m.mu.Lock()
+	for _, a := range m.arenas {
+		a.mem.free()
+	}
+	m.arenas = nil
+	m.mu.Unlock()
+	m.enc.w.mem.free()
+	return nil
 }
 
 // getArena takes an idle arena or makes one. Arenas are kept rather than

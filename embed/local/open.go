@@ -3,7 +3,6 @@ package local
 import (
 	"fmt"
 	"path/filepath"
-	"runtime/debug"
 
 	"github.com/semsearch/semsearch/embed/weights"
 	"github.com/semsearch/semsearch/embed/wordpiece"
@@ -64,10 +63,6 @@ func loadDir(dir, name string, opts Options) (*Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("model %s weights: %w", name, err)
 	}
-	// Loading leaves a few MB of garbage (header, per-layer scratch); hand
-	// it back now rather than let the heap grow towards twice the weights
-	// before the next GC cycle.
-	debug.FreeOSMemory()
 	opts = opts.withDefaults()
 	opts.MaxBatchTokens = max(opts.MaxBatchTokens, cfg.bert.MaxPositions) // room for one longest text
 	return &Model{

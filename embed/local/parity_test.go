@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/semsearch/semsearch/embed/weights"
 )
 
 // parityFixture is testdata/parity/<model>.json (written by the weights
@@ -180,4 +182,21 @@ func short(s string) string {
 		return s[:40] + "..."
 	}
 	return s
+}
+
+// TestFixtures_MatchRegistry: what Open takes from the registry (query
+// instruction, pooling) is what the reference embeddings were made with,
+// checked even where the weights are absent.
+func TestFixtures_MatchRegistry(t *testing.T) {
+	for _, name := range []string{"all-MiniLM-L6-v2", "bge-small-en-v1.5"} {
+		fx := loadFixture(t, name)
+		info, err := weights.Lookup(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.QueryPrefix != fx.QueryPrefix || string(info.Pooling) != fx.Pooling || info.Dims != fx.Dims || info.MaxTokens != fx.MaxSeqLength {
+			t.Errorf("%s: registry %q/%s/%d/%d, fixture %q/%s/%d/%d", name, info.QueryPrefix, info.Pooling, info.Dims, info.MaxTokens,
+				fx.QueryPrefix, fx.Pooling, fx.Dims, fx.MaxSeqLength)
+		}
+	}
 }

@@ -46,9 +46,13 @@ func (r *region) alloc(n int) []float32 {
 	return r.f[start : start+n : start+n]
 }
 
+// size is the capacity in float32s.
+func (r *region) size() int { return len(r.f) }
+
 // free releases the memory now; no slice of it may be used afterwards.
+// A nil region is a no-op.
 func (r *region) free() {
-	if r.mapped == nil {
+	if r == nil || r.mapped == nil {
 		return
 	}
 	r.cleanup.Stop()

@@ -3,6 +3,7 @@ package local
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/semsearch/semsearch/embed/local/kernels"
 )
@@ -21,6 +22,7 @@ type layerWeights struct {
 // encoderWeights holds the embeddings (row-major, one row per id) and the
 // layers.
 type encoderWeights struct {
+	mem                  *region // every slice below points into it
 	word, pos, tokenType []float32
 	embGamma, embBeta    []float32
 	layers               []layerWeights
@@ -33,7 +35,7 @@ type tensorLoader struct {
 	st      *safetensors
 	mem     *region
 	prefix  string
-	scratch []float32 // unpacked linear weights, reused across layers
+	scratch *region // unpacked linear weights, reused across layers
 }
 
 func newTensorLoader(st *safetensors) (*tensorLoader, error) {
@@ -75,12 +77,11 @@ func (l *tensorLoader) resolve(name string) string {
 		return full
 	}
 	// Old TF-converted checkpoints name LayerNorm parameters gamma/beta.
-	alt := map[string]string{"weight": "gamma", "bias": "beta"}
-	if n := len(full); n > 7 && full[n-7:] == ".weight" {
-		return full[:n-7] + "." + alt["weight"]
+	if base, ok := strings.CutSuffix(full, ".LayerNorm.weight"); ok {
+		return base + ".LayerNorm.gamma"
 	}
-	if n := len(full); n > 5 && full[n-5:] == ".bias" {
-		return full[:n-5] + "." + alt["bias"]
+	if base, ok := strings.CutSuffix(full, ".LayerNorm.bias"); ok {
+		return base + ".LayerNorm.beta"
 	}
 	return full
 }
@@ -123,10 +124,13 @@ func (l *tensorLoader) readRowsInto(name string, dst []float32, rows, cols int) 
 // for kernels.Gemm, plus their stacked biases.
 func (l *tensorLoader) linear(names []string, out, in int, scaleRows int, scale float32) (packed, bias []float32, err error) {
 	n := out * len(names)
-	if cap(l.scratch) < n*in {
-		l.scratch = make([]float32, n*in)
+	if l.scratch == nil || l.scratch.size() < n*in {
+		l.scratch.free()
+		if l.scratch, err = newRegion(n * in); err != nil {
+			return nil, nil, err
+		}
 	}
-	w := l.scratch[:n*in]
+	w := l.scratch.f[:n*in]
 	if bias, err = l.alloc(n); err != nil {
 		return nil, nil, err
 	}
@@ -171,8 +175,18 @@ func loadEncoder(st *safetensors, cfg bertConfig) (*encoderWeights, error) {
 	if err != nil {
 		return nil, err
 	}
+	w, err := l.encoder(cfg)
+	l.scratch.free()
+	if err != nil {
+		l.mem.free() // nothing refers to it: give the memory back now
+		return nil, err
+	}
+	return w, nil
+}
+
+func (l *tensorLoader) encoder(cfg bertConfig) (w *encoderWeights, err error) {
 	H, I := cfg.HiddenSize, cfg.Intermediate
-	w := &encoderWeights{mem: l.mem}
+	w = &encoderWeights{mem: l.mem}
 	if w.word, err = l.read("embeddings.word_embeddings.weight", cfg.VocabSize, H); err != nil {
 		return nil, err
 	}
@@ -220,10 +234,6 @@ func loadEncoder(st *safetensors, cfg bertConfig) (*encoderWeights, error) {
 		if lw.ln2Beta, err = l.read(p+"output.LayerNorm.bias", H); err != nil {
 			return nil, err
 		}
-	}
-	l.scratch = nil
-	if err != nil {
-		w.mem.free()
 	}
 	return w, nil
 }

@@ -84,7 +84,7 @@ func (c *Client) classify(err error, status int, ra retryAfter, timedOut bool, n
 	case errors.As(err, &reqErr):
 		status, detail = reqErr.HTTPStatusCode, string(reqErr.Body)
 	}
-	if status >= 300 || status != 0 && status < 200 {
+	if status != 0 && (status < 200 || status >= 300) {
 		detail = shorten(detail)
 		if detail != "" {
 			detail = ": " + detail

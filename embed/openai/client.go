@@ -26,16 +26,15 @@ type Client struct {
 	api  *goopenai.Client
 	url  string // BaseURL with any password redacted, for messages
 	log  *slog.Logger
-	dims atomic.Int64 // 0 until known
-
-	probeMu sync.Mutex // one dimension probe at a time
+	dims atomic.Int64 // 0 only while New probes
 }
 
 var _ semsearch.Embedder = (*Client)(nil)
 
-// New validates cfg and returns a client. It does no I/O: when cfg.Dims is
-// 0 the dimension is learnt from the first answer, or by Probe.
-func New(cfg Config) (*Client, error) {
+// New validates cfg and returns a client. When cfg.Dims is 0 it learns the
+// dimension with one probe request (which also checks the URL, the API key
+// and the model name up front); otherwise it does no I/O.
+func New(ctx context.Context, cfg Config) (*Client, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
 		return nil, err
@@ -48,37 +47,24 @@ func New(cfg Config) (*Client, error) {
 		c.url = u.Redacted()
 	}
 	c.dims.Store(int64(cfg.Dims))
+	if cfg.Dims == 0 {
+		if _, err := c.Probe(ctx); err != nil {
+			return nil, fmt.Errorf("detect the embedding dimension: %w", err)
+		}
+	}
 	return c, nil
 }
 
 // Model returns the configured model name.
 func (c *Client) Model() string { return c.cfg.Model }
 
-// Dims returns the vector length. When it is not configured and no answer
-// has been seen yet, it probes the server (bounded by Timeout and
-// MaxRetries) and returns 0 if that fails; call Probe first to get the
-// error.
-func (c *Client) Dims() int {
-	if d := c.dims.Load(); d > 0 {
-		return int(d)
-	}
-	d, err := c.Probe(context.Background())
-	if err != nil {
-		c.log.Error("cannot detect the embedding dimension", "url", c.url, "model", c.cfg.Model, "err", err)
-	}
-	return d
-}
+// Dims returns the vector length: configured, or learnt by New.
+func (c *Client) Dims() int { return int(c.dims.Load()) }
 
-// Probe makes sure the dimension is known, embedding one short text if it
-// is not, and returns it. It doubles as a start-up check of the URL, the
-// API key and the model name.
+// Probe embeds one short text and returns the vector length. It is a cheap
+// health check of the URL, the API key and the model name.
 func (c *Client) Probe(ctx context.Context) (int, error) {
-	c.probeMu.Lock()
-	defer c.probeMu.Unlock()
-	if d := c.dims.Load(); d > 0 {
-		return int(d), nil
-	}
-	if _, err := c.EmbedPassages(ctx, []string{"dimension probe"}); err != nil {
+	if _, err := c.EmbedQuery(ctx, "dimension probe"); err != nil {
 		return 0, err
 	}
 	return int(c.dims.Load()), nil

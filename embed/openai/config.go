@@ -31,8 +31,8 @@ type Config struct {
 	BaseURL string
 	APIKey  string // sent as "Authorization: Bearer"; empty sends none
 	Model   string // required
-	// Dims is the vector length. 0 detects it from the first answer (see
-	// Client.Probe); otherwise every answer must have exactly this length.
+	// Dims is the vector length. 0 makes New detect it with one probe
+	// request; every answer must then have exactly this length.
 	Dims int
 	// RequestDims sends Dims as the request's "dimensions" field, for models
 	// that can shorten their vectors (OpenAI text-embedding-3); most other

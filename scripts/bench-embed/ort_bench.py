@@ -185,15 +185,17 @@ def main():
             seq, batch = map(int, case.split("x"))
             ids = synthetic_ids(batch, seq)
             run(ids)  # warm-up
-            n, start = 0, time.perf_counter()
+            n, start, cpu0 = 0, time.perf_counter(), time.process_time()
             while True:
                 run(ids)
                 n += 1
                 el = time.perf_counter() - start
                 if el >= args.seconds and n >= 3:
                     break
+            cpu = time.process_time() - cpu0  # all threads of the process, spinning included
             print(json.dumps({"impl": "onnxruntime", "model": args.name, "seq": seq, "batch": batch,
-                              "threads": args.threads, "chunks_per_s": n * batch / el}), flush=True)
+                              "threads": args.threads, "chunks_per_s": n * batch / el,
+                              "chunks_per_cpu_s": n * batch / cpu if cpu > 0 else None}), flush=True)
 
 
 if __name__ == "__main__":

@@ -216,7 +216,8 @@ func blockTile(block func(int, []float32, int, []float32, []float32, int), mr, k
 	}
 }
 
-// block4Go computes a 4×NR tile.
+// block4Go computes a 4×NR tile. (Measured: this plain form beats
+// register-blocked 4×4 sub-tiles with the gc compiler.)
 func block4Go(k int, a []float32, lda int, b []float32, c []float32, ldc int) {
 	var acc [4][NR]float32
 	a0, a1, a2, a3 := a[:k], a[lda:lda+k], a[2*lda:2*lda+k], a[3*lda:3*lda+k]

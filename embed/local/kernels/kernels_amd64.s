@@ -157,7 +157,9 @@ store12:
 	RET
 
 // func row1x16AVX2(k int, a *float32, b *float32, c *float32)
-// C[1×16] = a[1×k]·Bpanel[k×16]; two k-steps in flight (Y0..Y3) to hide FMA latency.
+// C[1×16] = a[1×k]·Bpanel[k×16], summing over k in order like the block
+// kernels, so a row's result does not depend on which kernel computed it
+// (the same text embeds to the same bits in any batch).
 TEXT ·row1x16AVX2(SB), NOSPLIT, $0-32
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
@@ -165,31 +167,17 @@ TEXT ·row1x16AVX2(SB), NOSPLIT, $0-32
 	MOVQ c+24(FP), DX
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
-	VXORPS Y2, Y2, Y2
-	VXORPS Y3, Y3, Y3
-	CMPQ CX, $2
-	JL tail1
-loop1:
-	VBROADCASTSS (SI), Y4
-	VBROADCASTSS 4(SI), Y5
-	VFMADD231PS (DI), Y4, Y0
-	VFMADD231PS 32(DI), Y4, Y1
-	VFMADD231PS 64(DI), Y5, Y2
-	VFMADD231PS 96(DI), Y5, Y3
-	ADDQ $8, SI
-	ADDQ $128, DI
-	SUBQ $2, CX
-	CMPQ CX, $2
-	JGE loop1
-tail1:
 	TESTQ CX, CX
 	JZ store1
+loop1:
 	VBROADCASTSS (SI), Y4
 	VFMADD231PS (DI), Y4, Y0
 	VFMADD231PS 32(DI), Y4, Y1
+	ADDQ $4, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNZ loop1
 store1:
-	VADDPS Y2, Y0, Y0
-	VADDPS Y3, Y1, Y1
 	VMOVUPS Y0, (DX)
 	VMOVUPS Y1, 32(DX)
 	VZEROUPPER

@@ -155,3 +155,28 @@ func BenchmarkGemm(b *testing.B) {
 		}
 	}
 }
+
+// TestGemm_RowsIndependentOfBatch: a row of C has the same bits whether it
+// is computed alone (row kernel) or inside a block, so an embedding does
+// not depend on the batch it was computed in.
+func TestGemm_RowsIndependentOfBatch(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	m, n, k := 29, 80, 67
+	a := randSlice(r, m*k)
+	w := randSlice(r, n*k)
+	bp := make([]float32, PackedLen(n, k))
+	PackNT(bp, w, n, k, k)
+	for _, ks := range available() {
+		all := make([]float32, m*n)
+		ks.gemm(ks, m, n, k, a, k, bp, all, n)
+		for i := 0; i < m; i++ {
+			one := make([]float32, n)
+			ks.gemm(ks, 1, n, k, a[i*k:], k, bp, one, n)
+			for j := range one {
+				if math.Float32bits(one[j]) != math.Float32bits(all[i*n+j]) {
+					t.Fatalf("%s: row %d col %d: alone %v, in batch %v", ks.name, i, j, one[j], all[i*n+j])
+				}
+			}
+		}
+	}
+}
