@@ -7,7 +7,7 @@ ADDR    ?= 127.0.0.1:8080
 
 export SEMSEARCH_MODELS := $(abspath $(MODELS))
 
-.PHONY: build run test model bench bench-embed bench-quality fuzz vet clean
+.PHONY: build run test model bench bench-embed bench-quality fuzz load vet clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/semsearch
@@ -34,6 +34,16 @@ bench-embed: model
 
 bench-quality: build model
 	bash scripts/bench-quality.sh
+
+# Every fuzz target for FUZZTIME seconds each (CI runs it briefly).
+FUZZTIME ?= 10
+fuzz:
+	bash scripts/fuzz.sh $(FUZZTIME)
+
+# Loopback load test against the real server over 10k chunks.
+LOAD_DURATION ?= 30s
+load:
+	bash scripts/load.sh $(LOAD_DURATION)
 
 vet:
 	gofmt -l . | tee /dev/stderr | (! read)

@@ -4,7 +4,11 @@
 // reach into each other's internals.
 package semsearch
 
-import "time"
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"time"
+)
 
 // Post is one blog post as produced by ingest: clean text plus metadata.
 //
@@ -53,4 +57,10 @@ type Chunk struct {
 	End   int `json:"end"`
 	// Context is what gets embedded: post title, section heading and Text.
 	Context string `json:"-"`
+}
+
+// ContentHash is the value of Post.ContentHash for a title and clean text.
+func ContentHash(title, text string) string {
+	sum := sha256.Sum256([]byte(title + "\n" + text))
+	return hex.EncodeToString(sum[:])
 }

@@ -62,7 +62,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		chunking: chunking,
 		writes:   make(chan struct{}, 1),
 	}
-	a.searcher = search.New(store, a.emb)
+	a.searcher = search.NewWithOptions(store, a.emb, search.Options{Logger: cfg.Logger})
 	return a, nil
 }
 

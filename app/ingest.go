@@ -97,6 +97,9 @@ func (a *App) IngestPosts(ctx context.Context, source string, posts []semsearch.
 func (a *App) changedPosts(ctx context.Context, source int, posts []semsearch.Post) ([]pendingPost, error) {
 	var out []pendingPost
 	for _, p := range posts {
+		if p.ContentHash == "" {
+			p.ContentHash = semsearch.ContentHash(p.Title, p.Text)
+		}
 		hash, ok, err := a.store.PostHash(ctx, p.ID)
 		if err != nil {
 			return nil, fmt.Errorf("look up post %s: %w", p.ID, err)

@@ -10,14 +10,14 @@ import (
 )
 
 // BM25Weights weight the FTS5 columns in BM25 scoring. A zero value means
-// DefaultBM25Weights.
+// DefaultBM25Weights().
 type BM25Weights struct {
 	Title, Heading, Text float64
 }
 
 // DefaultBM25Weights favour a term in the post title or the section heading
 // over one in the body.
-var DefaultBM25Weights = BM25Weights{Title: 3, Heading: 2, Text: 1}
+func DefaultBM25Weights() BM25Weights { return BM25Weights{Title: 3, Heading: 2, Text: 1} }
 
 // maxQueryTerms bounds the FTS expression built from one user query.
 const maxQueryTerms = 64
@@ -36,7 +36,10 @@ func (s *Store) LexicalSearch(ctx context.Context, q string, n int, f semsearch.
 		return nil, nil
 	}
 	if w == (BM25Weights{}) {
-		w = DefaultBM25Weights
+		w = DefaultBM25Weights()
+	}
+	if err := s.sync(ctx); err != nil { // the filters read the catalog in memory
+		return nil, err
 	}
 	if !filterActive(f) {
 		return s.lexical(ctx, expr, n, w)

@@ -15,7 +15,21 @@ import (
 // a fresh chromem collection. Vectors are read in one query and
 // reinterpreted in place (see decodeVector); chromem keeps the slices as
 // given because they are stored normalised.
+//
+// It replaces the whole in-memory state: at Open, and when sync finds that
+// another process changed more than it can apply post by post.
 func (s *Store) load(ctx context.Context) error {
+	// The change sequence is read first: changes committed while loading
+	// are applied again by the next sync, which is harmless.
+	var seq int64
+	if err := s.db.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM changes`).Scan(&seq); err != nil {
+		return fmt.Errorf("read change log: %w", err)
+	}
+	var model string
+	var dims int
+	if err := s.db.QueryRowContext(ctx, `SELECT model, dims FROM meta WHERE id = 1`).Scan(&model, &dims); err != nil {
+		return fmt.Errorf("read model: %w", err)
+	}
 	posts, err := s.loadPosts(ctx)
 	if err != nil {
 		return err
@@ -37,7 +51,7 @@ func (s *Store) load(ctx context.Context) error {
 		}
 		addErr <- first
 	}()
-	chunks, err := s.readVectors(ctx, posts, batches)
+	chunks, err := s.readVectors(ctx, dims, posts, batches)
 	close(batches)
 	if aerr := <-addErr; err == nil && aerr != nil {
 		err = fmt.Errorf("load vectors: %w", aerr)
@@ -45,6 +59,9 @@ func (s *Store) load(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.model, s.dims, s.seq = model, dims, seq
 	s.coll, s.posts, s.chunks = coll, posts, chunks
 	return nil
 }
@@ -54,7 +71,7 @@ const loadBatch = 2048
 
 // readVectors reads every chunk vector in one query, records the chunks in
 // posts, and sends them to out in batches.
-func (s *Store) readVectors(ctx context.Context, posts map[string]*postMeta, out chan<- []chromem.Document) (map[string]*chunkMeta, error) {
+func (s *Store) readVectors(ctx context.Context, dims int, posts map[string]*postMeta, out chan<- []chromem.Document) (map[string]*chunkMeta, error) {
 	var count int
 	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM chunks`).Scan(&count); err != nil {
 		return nil, fmt.Errorf("load vectors: %w", err)
@@ -75,8 +92,8 @@ func (s *Store) readVectors(ctx context.Context, posts map[string]*postMeta, out
 			return nil, fmt.Errorf("load vectors: %w", err)
 		}
 		vec, ok := decodeVector(blob)
-		if !ok || len(vec) != s.dims {
-			return nil, fmt.Errorf("load vectors: chunk %s has a %d-byte vector, want %d dims", id, len(blob), s.dims)
+		if !ok || len(vec) != dims {
+			return nil, fmt.Errorf("load vectors: chunk %s has a %d-byte vector, want %d dims", id, len(blob), dims)
 		}
 		pm := posts[postID]
 		if pm == nil {

@@ -71,4 +71,14 @@ CREATE TABLE embed_cache (
 	PRIMARY KEY (model, text_hash)
 ) WITHOUT ROWID;
 `,
+	// 2: a log of changed posts, so that a process holding the index in
+	// memory (semsearch serve) applies writes made by another process
+	// (semsearch ingest) before answering; see Store.sync. post_id '' means
+	// "everything" (a model change).
+	`
+CREATE TABLE changes (
+	seq     INTEGER PRIMARY KEY AUTOINCREMENT,
+	post_id TEXT NOT NULL
+);
+`,
 }

@@ -36,6 +36,10 @@ func (s *Store) SetModel(ctx context.Context, model string, dims int) error {
 	if _, err := tx.ExecContext(ctx, `UPDATE meta SET model = ?, dims = ? WHERE id = 1`, model, dims); err != nil {
 		return fmt.Errorf("set model %s: %w", model, err)
 	}
+	seq, err := logChange(ctx, tx, "")
+	if err != nil {
+		return fmt.Errorf("set model %s: %w", model, err)
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("set model %s: %w", model, err)
 	}
@@ -46,6 +50,7 @@ func (s *Store) SetModel(ctx context.Context, model string, dims int) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.model, s.dims, s.coll = model, dims, coll
+	s.advance(seq)
 	s.chunks = make(map[string]*chunkMeta)
 	for _, pm := range s.posts {
 		pm.chunkIDs = nil

@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"log/slog"
 	"time"
@@ -11,56 +12,137 @@ import (
 	"github.com/semsearch/semsearch"
 )
 
+// Doc is one post with its chunks and their vectors (Vecs[i] embeds
+// Chunks[i]), as PutMany takes them.
+type Doc struct {
+	Post   semsearch.Post
+	Chunks []semsearch.Chunk
+	Vecs   [][]float32
+}
+
 // Put stores a post with its chunks and their vectors (vecs[i] embeds
 // chunks[i]), replacing any earlier version of the post in one transaction.
 // Vectors must have the index's dimension and be finite and non-zero; they
 // are stored L2-normalised. Invalid input is an invalid error and stores
 // nothing. A post with no chunks is stored in the catalog only.
 func (s *Store) Put(ctx context.Context, post semsearch.Post, chunks []semsearch.Chunk, vecs [][]float32) error {
-	if post.ID == "" {
-		return semsearch.Errorf(semsearch.EInvalid, "post has no ID")
-	}
-	if len(vecs) != len(chunks) {
-		return semsearch.Errorf(semsearch.EInvalid, "post %s: %d chunks but %d vectors", post.ID, len(chunks), len(vecs))
+	return s.PutMany(ctx, []Doc{{Post: post, Chunks: chunks, Vecs: vecs}})
+}
+
+// PutMany stores several posts as Put does, all in one transaction: either
+// every post is stored or none is. It saves one fsync per post over Put, for
+// bulk loads. A post appearing twice is an invalid error.
+func (s *Store) PutMany(ctx context.Context, docs []Doc) error {
+	if len(docs) == 0 {
+		return nil
 	}
 	// Hold writeMu from here: SetModel may change the dimension.
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	_, dims := s.Model()
+	norms := make([][][]float32, len(docs))
+	posts := make(map[string]bool, len(docs))
+	for d, doc := range docs {
+		if doc.Post.ID == "" || posts[doc.Post.ID] {
+			return semsearch.Errorf(semsearch.EInvalid, "post %d has an empty or repeated ID %q", d, doc.Post.ID)
+		}
+		posts[doc.Post.ID] = true
+		norm, err := validate(doc, dims)
+		if err != nil {
+			return err
+		}
+		norms[d] = norm
+	}
+	seqs, err := s.putTx(ctx, docs, norms)
+	if err != nil {
+		if len(docs) == 1 {
+			return fmt.Errorf("store post %s: %w", docs[0].Post.ID, err)
+		}
+		return fmt.Errorf("store %d posts: %w", len(docs), err)
+	}
+	for d, doc := range docs {
+		s.apply(ctx, doc.Post.ID, postMetaFor(doc.Post, doc.Chunks), doc.Chunks, norms[d])
+	}
+	s.mu.Lock()
+	for _, seq := range seqs {
+		s.advance(seq)
+	}
+	s.mu.Unlock()
+	return nil
+}
+
+// validate checks one document and returns its normalised vectors.
+func validate(doc Doc, dims int) ([][]float32, error) {
+	post, chunks, vecs := doc.Post, doc.Chunks, doc.Vecs
+	if len(vecs) != len(chunks) {
+		return nil, semsearch.Errorf(semsearch.EInvalid, "post %s: %d chunks but %d vectors", post.ID, len(chunks), len(vecs))
+	}
 	norm := make([][]float32, len(vecs))
 	seen := make(map[string]bool, len(chunks))
 	for i, c := range chunks {
 		if c.ID == "" || seen[c.ID] {
-			return semsearch.Errorf(semsearch.EInvalid, "post %s: chunk %d has an empty or repeated ID %q", post.ID, i, c.ID)
+			return nil, semsearch.Errorf(semsearch.EInvalid, "post %s: chunk %d has an empty or repeated ID %q", post.ID, i, c.ID)
 		}
 		seen[c.ID] = true
 		if c.PostID != "" && c.PostID != post.ID {
-			return semsearch.Errorf(semsearch.EInvalid, "post %s: chunk %s belongs to post %s", post.ID, c.ID, c.PostID)
+			return nil, semsearch.Errorf(semsearch.EInvalid, "post %s: chunk %s belongs to post %s", post.ID, c.ID, c.PostID)
 		}
 		v, err := checkVector(vecs[i], dims, fmt.Sprintf("post %s: vector of chunk %s", post.ID, c.ID))
 		if err != nil {
-			return err
+			return nil, err
 		}
 		norm[i] = v
 	}
-
-	if err := s.putTx(ctx, post, chunks, norm); err != nil {
-		return fmt.Errorf("store post %s: %w", post.ID, err)
-	}
-	s.apply(ctx, post.ID, postMetaFor(post, chunks), chunks, norm)
-	return nil
+	return norm, nil
 }
 
-func (s *Store) putTx(ctx context.Context, post semsearch.Post, chunks []semsearch.Chunk, vecs [][]float32) error {
+// putTx writes docs in one transaction and returns their change-log
+// sequence numbers.
+func (s *Store) putTx(ctx context.Context, docs []Doc, norms [][][]float32) ([]int64, error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer tx.Rollback() // no-op after Commit
-	if _, err := tx.ExecContext(ctx, `DELETE FROM chunks WHERE post_id = ?`, post.ID); err != nil {
-		return fmt.Errorf("delete old chunks: %w", err)
+	// Another process may have switched the model since this one loaded:
+	// checked inside the write transaction, so no vector of the old
+	// dimension lands in an index of the new one.
+	var model string
+	var dims int
+	if err := tx.QueryRowContext(ctx, `SELECT model, dims FROM meta WHERE id = 1`).Scan(&model, &dims); err != nil {
+		return nil, fmt.Errorf("read model: %w", err)
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO posts (id, title, url, authors, published, updated, tags,
+	if m, d := s.Model(); model != m || dims != d {
+		return nil, semsearch.Errorf(semsearch.EConflict, "the index was switched to model %q (%d dims) by another process: restart semsearch", model, dims)
+	}
+	insChunk, err := tx.PrepareContext(ctx, `INSERT INTO chunks (id, post_id, ordinal, heading, start, "end", vector, text)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk`)
+	if err != nil {
+		return nil, err
+	}
+	defer insChunk.Close()
+	insFTS, err := tx.PrepareContext(ctx, `INSERT INTO chunks_fts (rowid, title, heading, text) VALUES (?, ?, ?, ?)`)
+	if err != nil {
+		return nil, err
+	}
+	defer insFTS.Close()
+	seqs := make([]int64, len(docs))
+	for d, doc := range docs {
+		seq, err := writePost(ctx, tx, insChunk, insFTS, doc.Post, doc.Chunks, norms[d])
+		if err != nil {
+			return nil, fmt.Errorf("post %s: %w", doc.Post.ID, err)
+		}
+		seqs[d] = seq
+	}
+	return seqs, tx.Commit()
+}
+
+// writePost replaces one post inside tx and logs the change.
+func writePost(ctx context.Context, tx *sql.Tx, insChunk, insFTS *sql.Stmt, post semsearch.Post, chunks []semsearch.Chunk, vecs [][]float32) (int64, error) {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM chunks WHERE post_id = ?`, post.ID); err != nil {
+		return 0, fmt.Errorf("delete old chunks: %w", err)
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO posts (id, title, url, authors, published, updated, tags,
 		source_title, source_url, text, content_hash, summary, reading_time, title_derived, ingested_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET title = excluded.title, url = excluded.url, authors = excluded.authors,
@@ -72,32 +154,19 @@ func (s *Store) putTx(ctx context.Context, post semsearch.Post, chunks []semsear
 		encodeStrings(post.Tags), post.Source.Title, post.Source.URL, post.Text, post.ContentHash, post.Summary,
 		post.ReadingTime, post.TitleDerived, time.Now().UTC().Format(time.RFC3339Nano))
 	if err != nil {
-		return fmt.Errorf("upsert post: %w", err)
+		return 0, fmt.Errorf("upsert post: %w", err)
 	}
-	if len(chunks) > 0 {
-		insChunk, err := tx.PrepareContext(ctx, `INSERT INTO chunks (id, post_id, ordinal, heading, start, "end", vector, text)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk`)
+	for i, c := range chunks {
+		var pk int64
+		err := insChunk.QueryRowContext(ctx, c.ID, post.ID, c.Ordinal, c.Heading, c.Start, c.End, encodeVector(vecs[i]), c.Text).Scan(&pk)
 		if err != nil {
-			return err
+			return 0, fmt.Errorf("insert chunk %s: %w", c.ID, err)
 		}
-		defer insChunk.Close()
-		insFTS, err := tx.PrepareContext(ctx, `INSERT INTO chunks_fts (rowid, title, heading, text) VALUES (?, ?, ?, ?)`)
-		if err != nil {
-			return err
-		}
-		defer insFTS.Close()
-		for i, c := range chunks {
-			var pk int64
-			err := insChunk.QueryRowContext(ctx, c.ID, post.ID, c.Ordinal, c.Heading, c.Start, c.End, encodeVector(vecs[i]), c.Text).Scan(&pk)
-			if err != nil {
-				return fmt.Errorf("insert chunk %s: %w", c.ID, err)
-			}
-			if _, err := insFTS.ExecContext(ctx, pk, post.Title, c.Heading, c.Text); err != nil {
-				return fmt.Errorf("index chunk %s: %w", c.ID, err)
-			}
+		if _, err := insFTS.ExecContext(ctx, pk, post.Title, c.Heading, c.Text); err != nil {
+			return 0, fmt.Errorf("index chunk %s: %w", c.ID, err)
 		}
 	}
-	return tx.Commit()
+	return logChange(ctx, tx, post.ID)
 }
 
 // apply brings the in-memory state in line with a committed write of post
@@ -134,7 +203,12 @@ func (s *Store) apply(ctx context.Context, id string, pm *postMeta, chunks []sem
 func (s *Store) Delete(ctx context.Context, id string) error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	res, err := s.db.ExecContext(ctx, `DELETE FROM posts WHERE id = ?`, id)
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("delete post %s: %w", id, err)
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `DELETE FROM posts WHERE id = ?`, id)
 	if err != nil {
 		return fmt.Errorf("delete post %s: %w", id, err)
 	}
@@ -145,6 +219,16 @@ func (s *Store) Delete(ctx context.Context, id string) error {
 	if n == 0 {
 		return semsearch.Errorf(semsearch.ENotFound, "post %q not found", id)
 	}
+	seq, err := logChange(ctx, tx, id)
+	if err != nil {
+		return fmt.Errorf("delete post %s: %w", id, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("delete post %s: %w", id, err)
+	}
 	s.apply(ctx, id, nil, nil, nil)
+	s.mu.Lock()
+	s.advance(seq)
+	s.mu.Unlock()
 	return nil
 }

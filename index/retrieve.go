@@ -32,6 +32,9 @@ func (s *Store) VectorSearch(ctx context.Context, vec []float32, n int, f semsea
 	if n <= 0 {
 		return nil, semsearch.Errorf(semsearch.EInvalid, "the number of results must be positive, got %d", n)
 	}
+	if err := s.sync(ctx); err != nil {
+		return nil, err
+	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	q, err := checkVector(vec, s.dims, "query vector")
@@ -156,6 +159,10 @@ func (s *Store) PostChunks(ctx context.Context, postID string) ([]semsearch.Chun
 	} else if !ok {
 		return nil, nil, semsearch.Errorf(semsearch.ENotFound, "post %q not found", postID)
 	}
+	return s.postChunks(ctx, postID)
+}
+
+func (s *Store) postChunks(ctx context.Context, postID string) ([]semsearch.Chunk, [][]float32, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, post_id, ordinal, heading, start, "end", text, vector
 		FROM chunks WHERE post_id = ? ORDER BY ordinal`, postID)
 	if err != nil {

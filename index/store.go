@@ -8,7 +8,9 @@
 //
 // Writes go to SQLite first, in one transaction per post; the in-memory
 // state changes only after the commit, under a lock, so a reader sees a post
-// either entirely before or entirely after a write.
+// either entirely before or entirely after a write. Every write also appends
+// to a change log, which another process holding the same index in memory
+// (a server beside `semsearch ingest`) replays before it answers a query.
 package index
 
 import (
@@ -41,6 +43,7 @@ type Store struct {
 	mu     sync.RWMutex
 	model  string
 	dims   int
+	seq    int64 // the last entry of the change log reflected in memory
 	coll   *chromem.Collection
 	posts  map[string]*postMeta  // by post ID
 	chunks map[string]*chunkMeta // by chunk ID
@@ -110,7 +113,6 @@ func (s *Store) init(ctx context.Context, model string, dims int) error {
 		if _, err := s.db.ExecContext(ctx, `INSERT INTO meta (id, model, dims) VALUES (1, ?, ?)`, model, dims); err != nil {
 			return fmt.Errorf("record model: %w", err)
 		}
-		have, haveDims = model, dims
 	case err != nil:
 		return fmt.Errorf("read model: %w", err)
 	case model != "" && (have != model || haveDims != dims):
@@ -118,7 +120,6 @@ func (s *Store) init(ctx context.Context, model string, dims int) error {
 			"the index was built with model %q (%d dims) but %q (%d dims) is configured: run `semsearch reindex` to re-embed every post with the new model, or configure %q again",
 			have, haveDims, model, dims, have)
 	}
-	s.model, s.dims = have, haveDims
 	return s.load(ctx)
 }
 

@@ -717,3 +717,115 @@ func TestStore_CloseLeavesNoWAL(t *testing.T) {
 		t.Fatalf("a %d-byte WAL remains after Close", fi.Size())
 	}
 }
+
+// TestStore_SeesOtherProcessWrites opens two stores on one directory, as a
+// running server and a `semsearch ingest` would: each must apply the
+// other's writes before answering.
+func TestStore_SeesOtherProcessWrites(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	server := openTest(t, dir)
+	cli := openTest(t, dir)
+	put(t, server, "own", []string{"kilo"}, []int{3})
+
+	put(t, cli, "p1", []string{"alpha", "bravo"}, []int{0, 1})
+	hits, err := server.VectorSearch(ctx, unit(1), 5, semsearch.Filter{})
+	if err != nil || len(hits) == 0 || hits[0].ChunkID != "p1#1" {
+		t.Fatalf("server after another process's Put: %v %v", hits, err)
+	}
+	if lex, _ := server.LexicalSearch(ctx, "alpha", 5, semsearch.Filter{Author: "Ann"}, BM25Weights{}); len(lex) != 1 {
+		t.Fatalf("filtered lexical search misses the new post: %v", lex)
+	}
+	put(t, cli, "p1", []string{"charlie"}, []int{2}) // replace
+	if err := cli.Delete(ctx, "own"); err != nil {
+		t.Fatal(err)
+	}
+	hits, err = server.VectorSearch(ctx, unit(1), 5, semsearch.Filter{})
+	if err != nil || fmt.Sprint(ids(hits)) != "[p1#0]" {
+		t.Fatalf("server after replace and delete: %v %v", ids(hits), err)
+	}
+	if err := server.Verify(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// The server's own write after the other's keeps both.
+	put(t, server, "own2", []string{"lima"}, []int{4})
+	if err := cli.Verify(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if m := cli.PostMeta("own2", "own"); len(m) != 1 {
+		t.Fatalf("cli catalog after sync: %v", m)
+	}
+
+	// A log pruned past a process makes it reload everything.
+	put(t, cli, "p2", []string{"mike"}, []int{5})
+	if _, err := cli.db.ExecContext(ctx, `DELETE FROM changes`); err != nil {
+		t.Fatal(err)
+	}
+	put(t, cli, "p3", []string{"november"}, []int{6})
+	if err := server.Verify(ctx); err != nil {
+		t.Fatalf("after a pruned log: %v", err)
+	}
+	if m := server.PostMeta("p2", "p3"); len(m) != 2 {
+		t.Fatalf("server catalog after a pruned log: %v", m)
+	}
+
+	// A model change elsewhere reloads everything, dimension included.
+	if err := cli.SetModel(ctx, "big", 16); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := server.VectorSearch(ctx, unit(0), 5, semsearch.Filter{}); semsearch.ErrorCode(err) != semsearch.EInvalid {
+		t.Fatalf("8-d query after a switch to 16 dims: %v", err)
+	}
+	if m, d := server.Model(); m != "big" || d != 16 {
+		t.Fatalf("server model after SetModel elsewhere: %s %d", m, d)
+	}
+}
+
+func TestStore_PutRefusesAfterModelChangeElsewhere(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	a := openTest(t, dir)
+	b := openTest(t, dir)
+	if err := b.SetModel(ctx, "big", 16); err != nil {
+		t.Fatal(err)
+	}
+	p, c, v := makePost("p1", []string{"alpha"}, []int{0})
+	if err := a.Put(ctx, p, c, v); semsearch.ErrorCode(err) != semsearch.EConflict {
+		t.Fatalf("Put of 8-d vectors into a 16-d index: %v", err)
+	}
+	if err := b.Verify(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestStore_PutMany(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t, t.TempDir())
+	var docs []Doc
+	for i := range 5 {
+		p, c, v := makePost(fmt.Sprintf("p%d", i), []string{fmt.Sprintf("word%d", i), "shared"}, []int{i, 7})
+		docs = append(docs, Doc{Post: p, Chunks: c, Vecs: v})
+	}
+	if err := s.PutMany(ctx, docs); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := s.Stats(ctx); st.Posts != 5 || st.Chunks != 10 {
+		t.Fatalf("Stats = %+v", st)
+	}
+	if err := s.Verify(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// One bad document stores nothing of the batch.
+	p, c, v := makePost("new", []string{"x"}, []int{0})
+	bad := docs[2]
+	bad.Vecs = [][]float32{unit(0)} // 2 chunks, 1 vector
+	if err := s.PutMany(ctx, []Doc{{Post: p, Chunks: c, Vecs: v}, bad}); semsearch.ErrorCode(err) != semsearch.EInvalid {
+		t.Fatalf("bad batch: %v", err)
+	}
+	if _, ok, _ := s.PostHash(ctx, "new"); ok {
+		t.Fatal("part of a rejected batch was stored")
+	}
+	if err := s.PutMany(ctx, []Doc{docs[0], docs[0]}); semsearch.ErrorCode(err) != semsearch.EInvalid {
+		t.Fatalf("repeated post: %v", err)
+	}
+}

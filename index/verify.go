@@ -13,6 +13,9 @@ import (
 // in-memory state (catalog and vector collection) equal to the durable one.
 // Crash tests run it after killing a writer.
 func (s *Store) Verify(ctx context.Context) error {
+	if err := s.sync(ctx); err != nil {
+		return fmt.Errorf("verify index: %w", err)
+	}
 	// Hold off writers so the durable and in-memory views are one moment.
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()

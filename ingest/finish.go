@@ -1,8 +1,6 @@
 package ingest
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"net/url"
 	"strings"
 
@@ -14,6 +12,10 @@ import (
 // content hash and the stable ID. guid may be empty.
 func finishPost(p *semsearch.Post, guid string) {
 	p.Text = finishText(p.Text)
+	if looksLikeHTML(p.Title) {
+		// Feeds put markup in titles; a title is plain text.
+		p.Title = strings.ReplaceAll(htmlToText(p.Title), "\n", " ")
+	}
 	p.Title = cleanLine(decodeEntities(p.Title))
 	p.Summary = cleanLine(p.Summary)
 	if p.Title == "" {
@@ -39,8 +41,7 @@ func finishPost(p *semsearch.Post, guid string) {
 	if p.Published.IsZero() && !p.Updated.IsZero() {
 		p.Published = p.Updated
 	}
-	sum := sha256.Sum256([]byte(p.Title + "\n" + p.Text))
-	p.ContentHash = hex.EncodeToString(sum[:])
+	p.ContentHash = semsearch.ContentHash(p.Title, p.Text)
 	switch {
 	case guid != "":
 		p.ID = scopeGUID(strings.TrimSpace(guid), p.Source.URL)

@@ -39,13 +39,14 @@ trap 'rm -rf "$OUT"' EXIT
 if [ "${SKIP_ORT:-0}" != 1 ]; then
 	VENV="${XDG_CACHE_HOME:-$HOME/.cache}/semsearch/bench-venv"
 	if ! "$VENV/bin/python" -c "import onnxruntime, onnx, numpy, sympy" 2>/dev/null; then
-		echo "bench-embed: installing onnxruntime, onnx, numpy into $VENV" >&2
+		echo "bench-embed: installing onnxruntime, onnx, numpy, sympy into $VENV" >&2
 		"$PYTHON" -m venv "$VENV"
 		"$VENV/bin/pip" install --quiet --disable-pip-version-check onnxruntime onnx numpy sympy
 	fi
 	ORT_PY="$VENV/bin/python"
 fi
 
+(cd "$ROOT" && go test -c -o "$OUT/local.test" ./embed/local)
 found=0
 IFS=, read -r -a names <<<"$MODELS"
 for name in "${names[@]}"; do
@@ -54,7 +55,6 @@ for name in "${names[@]}"; do
 		continue
 	fi
 	found=1
-	(cd "$ROOT" && go test -c -o "$OUT/local.test" ./embed/local)
 	for round in $(seq "$ROUNDS"); do
 		echo "bench-embed: $name: round $round/$ROUNDS: Go ($THREADS threads)..." >&2
 		(cd "$ROOT/embed/local" && GOMAXPROCS="$THREADS" SEMSEARCH_MODELS="$MODELS_DIR" BENCH_EMBED_MODELS="$name" \
@@ -66,7 +66,7 @@ for name in "${names[@]}"; do
 			fixture="$ROOT/embed/local/testdata/parity/$name.json"
 			[ "$round" = 1 ] && [ -f "$fixture" ] && check=(--check "$fixture")
 			"$ORT_PY" "$ROOT/scripts/bench-embed/ort_bench.py" "$MODELS_DIR/$name" "$name" \
-				--threads "$THREADS" --cases "$CASES" --seconds "$SECS" "${check[@]}" >"$OUT/ort-$name-$round.jsonl"
+				--threads "$THREADS" --cases "$CASES" --seconds "$SECS" ${check[@]+"${check[@]}"} >"$OUT/ort-$name-$round.jsonl"
 		fi
 	done
 done

@@ -34,6 +34,7 @@ echo "running benchmarks (building the indexes first; a few minutes)..." >&2
 run '^Benchmark(Search|Chromem)_' "$queries"
 run '^Benchmark(Open_100k|Memory_10k)$' 3
 run '^BenchmarkPut$' 200
+run '^BenchmarkPutMany_50$' 8
 
 awk -v queries="$queries" '
 /^Benchmark/ {
@@ -64,4 +65,5 @@ END {
 	printf "start-up, Open of a 100k-chunk index : %.0f ms wall, %.0f ms CPU (target <= 1000 ms)\n", nsop["BenchmarkOpen_100k"] / 1e6, cpu["BenchmarkOpen_100k"]
 	printf "memory per 10k chunks                : %.1f MB heap after load, %.1f MB database file\n", heap["BenchmarkMemory_10k"], db["BenchmarkMemory_10k"]
 	printf "ingest without embedding (Put)       : %.0f chunks/s (20-chunk posts, one transaction + fsync each)\n", cps["BenchmarkPut"]
+	printf "ingest without embedding (PutMany)   : %.0f chunks/s (50 posts of 20 chunks per transaction)\n", cps["BenchmarkPutMany_50"]
 }' "$log"

@@ -332,31 +332,34 @@ func dbSize(b *testing.B, dir string) float64 {
 // BenchmarkPut measures ingest throughput without embedding: Put of
 // precomputed vectors, one transaction (and fsync) per post of
 // chunksPerPost chunks.
-func BenchmarkPut(b *testing.B) {
+func BenchmarkPut(b *testing.B) { benchPut(b, 1) }
+
+// BenchmarkPutMany_50 is BenchmarkPut with 50 posts per transaction.
+func BenchmarkPutMany_50(b *testing.B) { benchPut(b, 50) }
+
+func benchPut(b *testing.B, batch int) {
 	ctx := context.Background()
 	st, err := index.Open(ctx, b.TempDir(), benchModel, benchDims)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer st.Close()
-	type post struct {
-		p  semsearch.Post
-		cs []semsearch.Chunk
-		vs [][]float32
-	}
-	var posts []post
+	var docs []index.Doc
 	benchPosts(7, 200*chunksPerPost, func(p semsearch.Post, cs []semsearch.Chunk, vs [][]float32) error {
-		posts = append(posts, post{p, cs, vs})
+		docs = append(docs, index.Doc{Post: p, Chunks: cs, Vecs: vs})
 		return nil
 	})
 	chunks := 0
 	start := time.Now()
 	for i := 0; b.Loop(); i++ {
-		p := posts[i%len(posts)]
-		if err := st.Put(ctx, p.p, p.cs, p.vs); err != nil {
+		from := (i * batch) % len(docs)
+		part := docs[from:min(from+batch, len(docs))]
+		if err := st.PutMany(ctx, part); err != nil {
 			b.Fatal(err)
 		}
-		chunks += len(p.cs)
+		for _, d := range part {
+			chunks += len(d.Chunks)
+		}
 	}
 	b.ReportMetric(float64(chunks)/time.Since(start).Seconds(), "chunks/s")
 }

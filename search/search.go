@@ -6,8 +6,10 @@ package search
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/semsearch/semsearch"
 	"github.com/semsearch/semsearch/index"
@@ -17,7 +19,7 @@ import (
 const MaxK = 100
 
 // Options tune retrieval and presentation. Zero fields take the value of
-// DefaultOptions; the evaluation harness tunes them.
+// DefaultOptions(); the evaluation harness tunes them.
 type Options struct {
 	Fusion        Fusion  // how hybrid mode combines the rankings
 	RRFK          float64 // RRF's rank constant (FusionRRF)
@@ -35,24 +37,32 @@ type Options struct {
 	SecondChunkBonus float64
 	Passages         int // best passages shown per post
 	PassageChars     int // passage window in bytes around the first match; negative: whole chunk
+
+	QueryEmbedTimeout time.Duration // bound on embedding one query, retries included
+	Logger            *slog.Logger  // nil: discard
 }
 
-// DefaultOptions are the values used for zero fields.
-var DefaultOptions = Options{
+// DefaultOptions returns the values used for zero fields.
+func DefaultOptions() Options { return defaultOptions }
+
+var defaultOptions = Options{
 	Fusion:           FusionRRF,
 	RRFK:             60,
 	VectorWeight:     1,
 	LexicalWeight:    1,
 	MinDepth:         50,
 	DepthPerK:        5,
-	BM25:             index.DefaultBM25Weights,
+	BM25:             index.DefaultBM25Weights(),
 	SecondChunkBonus: 0.1,
 	Passages:         2,
 	PassageChars:     300,
+
+	QueryEmbedTimeout: 5 * time.Second,
+	Logger:            slog.New(slog.DiscardHandler),
 }
 
 func (o Options) withDefaults() Options {
-	d := DefaultOptions
+	d := defaultOptions
 	if o.Fusion == "" {
 		o.Fusion = d.Fusion
 	}
@@ -82,6 +92,12 @@ func (o Options) withDefaults() Options {
 	if o.PassageChars == 0 {
 		o.PassageChars = d.PassageChars
 	}
+	if o.QueryEmbedTimeout <= 0 {
+		o.QueryEmbedTimeout = d.QueryEmbedTimeout
+	}
+	if o.Logger == nil {
+		o.Logger = d.Logger
+	}
 	return o
 }
 
@@ -92,14 +108,14 @@ type Searcher struct {
 	opts  Options
 }
 
-// New returns a Searcher with DefaultOptions. emb must be the model the
+// New returns a Searcher with DefaultOptions(). emb must be the model the
 // store was built with.
 func New(store *index.Store, emb semsearch.Embedder) *Searcher {
 	return NewWithOptions(store, emb, Options{})
 }
 
 // NewWithOptions returns a Searcher with tuned options (zero fields take
-// DefaultOptions).
+// DefaultOptions()).
 func NewWithOptions(store *index.Store, emb semsearch.Embedder, opts Options) *Searcher {
 	return &Searcher{store: store, emb: emb, opts: opts.withDefaults()}
 }
@@ -154,13 +170,20 @@ func (s *Searcher) Search(ctx context.Context, q semsearch.Query) ([]semsearch.R
 		})
 		vec, vecErr := s.vector(ctx, text, depth, q.Filter)
 		wg.Wait()
-		if vecErr != nil {
-			return nil, vecErr
-		}
 		if lexErr != nil {
 			return nil, fmt.Errorf("search %q: %w", text, lexErr)
 		}
-		chunks = fuse(s.opts, vec, lex)
+		switch {
+		case vecErr == nil:
+			chunks = fuse(s.opts, vec, lex)
+		case ctx.Err() == nil:
+			// Keyword results beat an error while the embedder is down or
+			// slower than QueryEmbedTimeout.
+			s.opts.Logger.Warn("vector retrieval failed: hybrid search answered from the lexical index only", "err", vecErr)
+			chunks = fromHits(lex)
+		default:
+			return nil, vecErr
+		}
 	default:
 		return nil, semsearch.Errorf(semsearch.EInvalid, "unknown search mode %q (want hybrid, vector or lexical)", q.Mode)
 	}
@@ -168,7 +191,11 @@ func (s *Searcher) Search(ctx context.Context, q semsearch.Query) ([]semsearch.R
 }
 
 func (s *Searcher) vector(ctx context.Context, text string, depth int, f semsearch.Filter) ([]index.Hit, error) {
-	v, err := s.emb.EmbedQuery(ctx, text)
+	// A query is interactive: it gets a short budget for retries, unlike an
+	// ingest's embedding calls.
+	qctx, cancel := context.WithTimeout(ctx, s.opts.QueryEmbedTimeout)
+	defer cancel()
+	v, err := s.emb.EmbedQuery(qctx, text)
 	if err != nil {
 		return nil, fmt.Errorf("embed query: %w", err)
 	}

@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"net/http"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -101,8 +102,21 @@ func quoteLabel(v string) string {
 	return `"` + r.Replace(v) + `"`
 }
 
+// writeRuntime adds the process gauges a load test watches for leaks.
+func writeRuntime(b *strings.Builder) {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	b.WriteString("# HELP go_goroutines Number of goroutines that currently exist.\n# TYPE go_goroutines gauge\n")
+	fmt.Fprintf(b, "go_goroutines %d\n", runtime.NumGoroutine())
+	b.WriteString("# HELP go_memstats_heap_inuse_bytes Bytes in in-use heap spans.\n# TYPE go_memstats_heap_inuse_bytes gauge\n")
+	fmt.Fprintf(b, "go_memstats_heap_inuse_bytes %d\n", ms.HeapInuse)
+	b.WriteString("# HELP go_memstats_sys_bytes Bytes obtained from the system.\n# TYPE go_memstats_sys_bytes gauge\n")
+	fmt.Fprintf(b, "go_memstats_sys_bytes %d\n", ms.Sys)
+}
+
 func (s *Server) serveMetrics(c echo.Context) error {
 	var b strings.Builder
 	s.metrics.write(&b)
+	writeRuntime(&b)
 	return c.Blob(http.StatusOK, "text/plain; version=0.0.4; charset=utf-8", []byte(b.String()))
 }

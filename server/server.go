@@ -161,7 +161,7 @@ func checkExposure(cfg Config, addr string) error {
 		return nil
 	}
 	return fmt.Errorf("refusing to listen on non-loopback address %q without an API key: "+
-		"set an API key, or listen on 127.0.0.1, or pass the insecure option to accept the risk", addr)
+		"set one with --api-key (or SEMSEARCH_API_KEY), listen on 127.0.0.1, or pass --insecure to accept the risk", addr)
 }
 
 // isLoopback reports whether addr (host:port or host) names only loopback

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/url"
 	"strings"
 	"time"
 
@@ -67,6 +68,11 @@ type apiService struct{ *app.App }
 func (s apiService) Ingest(ctx context.Context, sources []string) (semsearch.IngestReport, error) {
 	if len(sources) == 0 {
 		return semsearch.IngestReport{}, semsearch.Errorf(semsearch.EInvalid, "sources is empty")
+	}
+	for _, src := range sources {
+		if u, err := url.Parse(src); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return semsearch.IngestReport{}, semsearch.Errorf(semsearch.EInvalid, "source %q: only http and https URLs can be ingested over the API", src)
+		}
 	}
 	return s.App.Ingest(ctx, sources, app.IngestOptions{Stdin: strings.NewReader("")})
 }

@@ -103,13 +103,20 @@ func parallelEach(threads, n int, fn func(part, i int)) {
 	})
 }
 
+// rowAlign is a multiple of every block height of the kernels (12, 8, 6, 4).
+const rowAlign = 24
+
 // linear sets out[m×n] = in[m×k]·W (W packed) and then runs epi over row
 // ranges. Many rows: each worker takes a block of rows and runs the
 // epilogue on it while hot. Few rows (a query): workers split the columns,
 // then the rows for the epilogue.
 func (e *encoder) linear(out, in []float32, m, k, n int, packed []float32, epi func(lo, hi int)) {
 	if m >= 32*e.threads {
-		parallel(e.threads, m, func(_, lo, hi int) {
+		// Split at multiples of rowAlign so that only the last worker
+		// has rows left over for the slower short-block kernels.
+		blocks := (m + rowAlign - 1) / rowAlign
+		parallel(e.threads, blocks, func(_, b0, b1 int) {
+			lo, hi := b0*rowAlign, min(m, b1*rowAlign)
 			kernels.Gemm(hi-lo, n, k, in[lo*k:], k, packed, out[lo*n:], n)
 			epi(lo, hi)
 		})

@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -132,5 +135,39 @@ func TestModel_Close(t *testing.T) {
 	}
 	if _, err := m.EmbedQuery(context.Background(), "fox"); err == nil || !strings.Contains(err.Error(), "closed") {
 		t.Fatalf("embed after Close: %v", err)
+	}
+}
+
+// TestOpen_CorruptFileNamesTheFix: a changed file is caught by the
+// checksums before any weight is read.
+func TestOpen_CorruptFileNamesTheFix(t *testing.T) {
+	const name = "all-MiniLM-L6-v2"
+	src := filepath.Join(modelsDirOrSkip(t, name), name)
+	dst := t.TempDir()
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		target := filepath.Join(dst, name, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		if rel == "config.json" {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			return os.WriteFile(target, append(b, ' '), 0o644)
+		}
+		abs, _ := filepath.Abs(p)
+		return os.Symlink(abs, target)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Open(dst, name, Options{})
+	if !errors.Is(err, weights.ErrCorrupt) || !strings.Contains(err.Error(), "make model") {
+		t.Fatalf("error %v: want weights.ErrCorrupt naming `make model`", err)
 	}
 }

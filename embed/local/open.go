@@ -34,6 +34,7 @@ func Open(modelsDir, name string, opts Options) (*Model, error) {
 		m.cfg.truncate = info.MaxTokens
 	}
 	if string(info.Pooling) != m.cfg.pooling {
+		m.Close()
 		return nil, fmt.Errorf("open local model %s: pooling %q in its files, %q in the registry", name, m.cfg.pooling, info.Pooling)
 	}
 	return m, nil

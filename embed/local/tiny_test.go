@@ -102,7 +102,6 @@ func makeTinyModel(t *testing.T, dir string, spec tinySpec) *tinyModel {
 		}
 		written[out] = name
 	}
-	// A tensor the encoder must ignore, as in real checkpoints.
 	names := make([]string, 0, len(written))
 	for n := range written {
 		names = append(names, n)
@@ -125,6 +124,7 @@ func makeTinyModel(t *testing.T, dir string, spec tinySpec) *tinyModel {
 		}
 		header[out] = map[string]any{"dtype": spec.dtype, "shape": shapes[written[out]], "data_offsets": []int{start, len(data)}}
 	}
+	// A tensor the encoder must ignore, as in real checkpoints.
 	posStart := len(data)
 	for i := 0; i < tinyPos; i++ {
 		data = binary.LittleEndian.AppendUint64(data, uint64(i))

@@ -89,15 +89,22 @@ def build_graph(model_dir):
     te = const("type0", w["embeddings.token_type_embeddings.weight"][0])
     x = node("Add", [node("Add", [we, pe]), te])
     x = layernorm(x, "embeddings.LayerNorm")
+    # Extended attention mask as HF's BERT exports it: (1 - mask) * -10000,
+    # broadcast over heads and query positions. Its presence is what lets
+    # onnxruntime's optimizer recognise and fuse the attention subgraph.
+    m4 = node("Unsqueeze", ["attention_mask", const("axes12", np.array([1, 2], dtype=np.int64))])
+    m4 = node("Cast", [m4], to=TensorProto.FLOAT)
+    m4 = node("Mul", [node("Sub", [const("onef", np.array(1.0, dtype=np.float32)), m4]),
+                      const("neg", np.array(-10000.0, dtype=np.float32))])
     shape4 = const("shape4", np.array([0, 0, heads, dh], dtype=np.int64))
     shape3 = const("shape3", np.array([0, 0, H], dtype=np.int64))
-    scale = const("scale", np.array(1.0 / np.sqrt(dh), dtype=np.float32))
+    sqrt_dh = const("sqrt_dh", np.array(np.sqrt(dh), dtype=np.float32))
     for i in range(layers):
         p = f"encoder.layer.{i}."
         q = node("Transpose", [node("Reshape", [linear(x, p + "attention.self.query"), shape4])], perm=[0, 2, 1, 3])
         k = node("Transpose", [node("Reshape", [linear(x, p + "attention.self.key"), shape4])], perm=[0, 2, 3, 1])
         v = node("Transpose", [node("Reshape", [linear(x, p + "attention.self.value"), shape4])], perm=[0, 2, 1, 3])
-        s = node("Softmax", [node("Mul", [node("MatMul", [q, k]), scale])], axis=-1)
+        s = node("Softmax", [node("Add", [node("Div", [node("MatMul", [q, k]), sqrt_dh]), m4])], axis=-1)
         c = node("Reshape", [node("Transpose", [node("MatMul", [s, v])], perm=[0, 2, 1, 3]), shape3])
         x = layernorm(node("Add", [linear(c, p + "attention.output.dense"), x]), p + "attention.output.LayerNorm")
         h = linear(x, p + "intermediate.dense")
@@ -114,6 +121,7 @@ def build_graph(model_dir):
     graph = helper.make_graph(
         nodes, "encoder",
         [helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "seq"]),
+         helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ["batch", "seq"]),
          helper.make_tensor_value_info("position_ids", TensorProto.INT64, ["batch", "seq"])],
         [helper.make_tensor_value_info("embedding", TensorProto.FLOAT, ["batch", H])],
         inits)
@@ -168,7 +176,8 @@ def main():
 
         def run(ids):
             pos = np.broadcast_to(np.arange(ids.shape[1], dtype=np.int64), ids.shape).copy()
-            return sess.run(["embedding"], {"input_ids": ids, "position_ids": pos})[0]
+            mask = np.ones_like(ids)  # no padding: every sequence has the same length
+            return sess.run(["embedding"], {"input_ids": ids, "attention_mask": mask, "position_ids": pos})[0]
 
         if args.check:
             fx = json.load(open(args.check))

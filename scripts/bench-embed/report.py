@@ -9,7 +9,7 @@ import re
 import sys
 
 out_dir, models_dir, threads = sys.argv[1], sys.argv[2], sys.argv[3]
-line_re = re.compile(r"^BenchmarkEmbed/(?P<model>[^/]+)/seq(?P<seq>\d+)/batch(?P<batch>\d+)-\d+\s+\d+\s+[\d.]+ ns/op(?P<metrics>.*)$")
+line_re = re.compile(r"^BenchmarkEmbed/(?P<model>[^/]+)/seq(?P<seq>\d+)/batch(?P<batch>\d+)(?:-\d+)?\s+\d+\s+[\d.]+ ns/op(?P<metrics>.*)$")
 
 rows = {}
 rss = {}

@@ -1,8 +1,11 @@
 // Package kernels holds the float32 compute kernels of the local encoder:
-// a packed-panel matrix multiply (the linear layers and attention), dot and
-// axpy. Each has a portable Go version and, on amd64 with AVX2+FMA or
-// AVX-512, an assembly version chosen once at start-up from the CPU
-// features; both compute the same sums in a different order.
+// a packed-panel matrix multiply (the linear layers and attention), softmax,
+// bias+GELU, dot and axpy. Each has a portable Go version and, on amd64
+// with AVX2+FMA or AVX-512, assembly versions chosen once at start-up from
+// the CPU features (golang.org/x/sys/cpu). They agree to float32 rounding
+// (the assembly fuses multiply-adds). Within one kernel set every row of a
+// product sums over k in the same order whatever kernel computes it, so a
+// result does not depend on how rows were batched or split across threads.
 package kernels
 
 // NR is the width of a packed panel of B: the micro-kernels compute NR
@@ -69,7 +72,7 @@ func Gemm(m, n, k int, a []float32, lda int, bp []float32, c []float32, ldc int)
 	_ = a[(m-1)*lda+k-1]
 	_ = bp[PackedLen(n, k)-1]
 	_ = c[(m-1)*ldc+n-1]
-	impl.gemm(impl, m, n, k, a, lda, bp, c, ldc)
+	gemmTiled(impl, m, n, k, a, lda, bp, c, ldc)
 }
 
 // Dot returns the dot product of x and y[:len(x)].
@@ -120,17 +123,15 @@ type kernelSet struct {
 	// over after the mr-row blocks.
 	mr2    int
 	block2 func(k int, a []float32, lda int, b []float32, c []float32, ldc int)
-	// mrWide/wide, when set, compute an mrWide×2NR tile from two
-	// consecutive full panels (b0, b1).
-	mrWide int
-	wide   func(k int, a []float32, lda int, b0, b1 []float32, c []float32, ldc int)
-	row    func(k int, a []float32, b []float32, c []float32)
-	dot    func(x, y []float32) float32
-	axpy   func(alpha float32, x, y []float32)
+	// wide, when set, are kernels computing an mr×2NR tile from two
+	// consecutive full panels (b0, b1), tallest first.
+	wide []wideKernel
+	row  func(k int, a []float32, b []float32, c []float32)
+	dot  func(x, y []float32) float32
+	axpy func(alpha float32, x, y []float32)
 	// softmax and geluBias: see Softmax and GeluBias.
 	softmax  func(row []float32)
 	geluBias func(x, bias []float32)
-	gemm     func(ks kernelSet, m, n, k int, a []float32, lda int, bp []float32, c []float32, ldc int)
 }
 
 var goKernels = kernelSet{
@@ -140,7 +141,6 @@ var goKernels = kernelSet{
 	row:   rowGo,
 	dot:   dotGo,
 	axpy:  axpyGo,
-	gemm:  gemmTiled,
 
 	softmax:  softmaxGo,
 	geluBias: geluBiasGo,
@@ -148,6 +148,11 @@ var goKernels = kernelSet{
 
 // impl is chosen once in init (kernels_amd64.go) and never changed.
 var impl = goKernels
+
+type wideKernel struct {
+	mr int
+	fn func(k int, a []float32, lda int, b0, b1 []float32, c []float32, ldc int)
+}
 
 // rowBlock is how many rows of A the tiled driver keeps hot while it walks
 // over all panels of B: 96 rows of 384 floats fit in L2 with room for B.
@@ -164,8 +169,10 @@ func gemmTiled(ks kernelSet, m, n, k int, a []float32, lda int, bp []float32, c 
 			if ks.wide != nil && n-(p+1)*NR >= NR { // panels p and p+1 both full
 				b0, b1 := bp[p*NR*k:(p+1)*NR*k], bp[(p+1)*NR*k:(p+2)*NR*k]
 				i := i0
-				for ; i+ks.mrWide <= i1; i += ks.mrWide {
-					ks.wide(k, a[i*lda:], lda, b0, b1, c[i*ldc+p*NR:], ldc)
+				for _, wk := range ks.wide {
+					for ; i+wk.mr <= i1; i += wk.mr {
+						wk.fn(k, a[i*lda:], lda, b0, b1, c[i*ldc+p*NR:], ldc)
+					}
 				}
 				gemmPanel(ks, i, i1, p, n, k, a, lda, bp, c, ldc, &tile)
 				gemmPanel(ks, i, i1, p+1, n, k, a, lda, bp, c, ldc, &tile)

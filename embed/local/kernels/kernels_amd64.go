@@ -21,16 +21,16 @@ func available() []kernelSet {
 	if avx2 && cpu.X86.HasAVX512F {
 		out = append(out, kernelSet{
 			name: "avx512", mr: 12, block: block12AVX512,
-			mrWide: 12, wide: block12x32AVX512Go,
-			mr2: 6, block2: block6AVX2,
-			row: rowAVX2, dot: dotAVX2, axpy: axpyAVX2, gemm: gemmTiled,
+			wide: []wideKernel{{12, block12x32AVX512Go}, {8, block8x32AVX512Go}, {4, block4x32AVX512Go}},
+			mr2:  6, block2: block6AVX2,
+			row: rowAVX2, dot: dotAVX2, axpy: axpyAVX2,
 			softmax: softmaxAVX2, geluBias: geluBiasAVX2,
 		})
 	}
 	if avx2 {
 		out = append(out, kernelSet{
 			name: "avx2", mr: 6, block: block6AVX2,
-			row: rowAVX2, dot: dotAVX2, axpy: axpyAVX2, gemm: gemmTiled,
+			row: rowAVX2, dot: dotAVX2, axpy: axpyAVX2,
 			softmax: softmaxAVX2, geluBias: geluBiasAVX2,
 		})
 	}
@@ -49,6 +49,14 @@ func block12AVX512(k int, a []float32, lda int, b []float32, c []float32, ldc in
 
 func block12x32AVX512Go(k int, a []float32, lda int, b0, b1 []float32, c []float32, ldc int) {
 	block12x32AVX512(k, f32p(a), lda, f32p(b0), f32p(b1), f32p(c), ldc)
+}
+
+func block8x32AVX512Go(k int, a []float32, lda int, b0, b1 []float32, c []float32, ldc int) {
+	block8x32AVX512(k, f32p(a), lda, f32p(b0), f32p(b1), f32p(c), ldc)
+}
+
+func block4x32AVX512Go(k int, a []float32, lda int, b0, b1 []float32, c []float32, ldc int) {
+	block4x32AVX512(k, f32p(a), lda, f32p(b0), f32p(b1), f32p(c), ldc)
 }
 
 func rowAVX2(k int, a []float32, b []float32, c []float32) {
@@ -89,6 +97,12 @@ func block12x16AVX512(k int, a *float32, lda int, b *float32, c *float32, ldc in
 
 //go:noescape
 func block12x32AVX512(k int, a *float32, lda int, b0 *float32, b1 *float32, c *float32, ldc int)
+
+//go:noescape
+func block8x32AVX512(k int, a *float32, lda int, b0 *float32, b1 *float32, c *float32, ldc int)
+
+//go:noescape
+func block4x32AVX512(k int, a *float32, lda int, b0 *float32, b1 *float32, c *float32, ldc int)
 
 //go:noescape
 func row1x16AVX2(k int, a *float32, b *float32, c *float32)

@@ -44,6 +44,7 @@ func TestGemm_AllImplementations(t *testing.T) {
 	sizes := []struct{ m, n, k int }{
 		{1, 1, 1}, {1, 16, 1}, {5, 17, 3}, {6, 16, 7}, {7, 33, 9}, {12, 16, 32},
 		{13, 31, 33}, {25, 48, 64}, {97, 40, 100}, {200, 70, 384}, {3, 5, 0},
+		{16, 32, 5}, {23, 64, 17}, {31, 96, 40},
 	}
 	for _, ks := range available() {
 		for _, sz := range sizes {
@@ -168,13 +169,73 @@ func TestGemm_RowsIndependentOfBatch(t *testing.T) {
 	PackNT(bp, w, n, k, k)
 	for _, ks := range available() {
 		all := make([]float32, m*n)
-		ks.gemm(ks, m, n, k, a, k, bp, all, n)
+		gemmTiled(ks, m, n, k, a, k, bp, all, n)
 		for i := 0; i < m; i++ {
 			one := make([]float32, n)
-			ks.gemm(ks, 1, n, k, a[i*k:], k, bp, one, n)
+			gemmTiled(ks, 1, n, k, a[i*k:], k, bp, one, n)
 			for j := range one {
 				if math.Float32bits(one[j]) != math.Float32bits(all[i*n+j]) {
 					t.Fatalf("%s: row %d col %d: alone %v, in batch %v", ks.name, i, j, one[j], all[i*n+j])
+				}
+			}
+		}
+	}
+}
+
+// TestAsm_MatchesGo runs every assembly kernel set against the portable Go
+// set on the same random inputs (odd sizes, strided operands).
+func TestAsm_MatchesGo(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	sets := available()
+	ref := sets[len(sets)-1]
+	if ref.name != "go" {
+		t.Fatalf("last kernel set is %s, want go", ref.name)
+	}
+	if len(sets) == 1 {
+		t.Log("no assembly kernels on this CPU: nothing to compare")
+	}
+	for _, ks := range sets[:len(sets)-1] {
+		for _, sz := range []struct{ m, n, k int }{{1, 7, 5}, {11, 45, 19}, {37, 100, 130}, {64, 384, 32}, {129, 33, 385}} {
+			lda, ldc := sz.k+1, sz.n+7
+			a := randSlice(r, sz.m*lda)
+			bp := randSlice(r, PackedLen(sz.n, sz.k))
+			got, want := make([]float32, sz.m*ldc), make([]float32, sz.m*ldc)
+			gemmTiled(ks, sz.m, sz.n, sz.k, a, lda, bp, got, ldc)
+			gemmTiled(ref, sz.m, sz.n, sz.k, a, lda, bp, want, ldc)
+			for i := range got {
+				if !closeTo(got[i], want[i], sz.k) {
+					t.Fatalf("%s gemm %v: [%d] %v, go %v", ks.name, sz, i, got[i], want[i])
+				}
+			}
+		}
+		for _, n := range []int{1, 5, 8, 13, 64, 100, 511} {
+			x, y := randSlice(r, n), randSlice(r, n)
+			if g, w := ks.dot(x, y), ref.dot(x, y); !closeTo(g, w, n) {
+				t.Errorf("%s dot n=%d: %v, go %v", ks.name, n, g, w)
+			}
+			s1, s2 := append([]float32(nil), y...), append([]float32(nil), y...)
+			ks.axpy(-1.5, x, s1)
+			ref.axpy(-1.5, x, s2)
+			g1, g2 := append([]float32(nil), x...), append([]float32(nil), x...)
+			ks.geluBias(g1, y)
+			ref.geluBias(g2, y)
+			for i := range x {
+				for _, v := range [][2]float32{{s1[i], s2[i]}, {g1[i], g2[i]}} {
+					if !closeTo(v[0], v[1], 1) {
+						t.Fatalf("%s axpy/gelu n=%d [%d]: %v, go %v", ks.name, n, i, v[0], v[1])
+					}
+				}
+			}
+			p1 := randSlice(r, n)
+			for i := range p1 {
+				p1[i] *= 20
+			}
+			p2 := append([]float32(nil), p1...)
+			ks.softmax(p1)
+			ref.softmax(p2)
+			for i := range p1 {
+				if math.Abs(float64(p1[i]-p2[i])) > 1e-6 {
+					t.Fatalf("%s softmax n=%d [%d]: %v, go %v", ks.name, n, i, p1[i], p2[i])
 				}
 			}
 		}

@@ -1,0 +1,155 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/semsearch/semsearch"
+	"github.com/semsearch/semsearch/internal/fakeembed"
+)
+
+func TestCLI_Help(t *testing.T) {
+	for _, cmd := range []string{"ingest", "serve", "search", "show", "related", "stats", "delete", "reindex", "eval", "model", "model pull"} {
+		t.Run(cmd, func(t *testing.T) {
+			out := string(cli(t, nil, 0, append(strings.Fields(cmd), "--help")...))
+			if !strings.Contains(out, "Usage:") || !strings.Contains(out, "--data") {
+				t.Errorf("%s --help:\n%s", cmd, out)
+			}
+		})
+	}
+}
+
+// keysOf decodes a JSON object and returns its sorted keys.
+func keysOf(t *testing.T, data []byte) []string {
+	t.Helper()
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatalf("not a JSON object: %v\n%s", err, data)
+	}
+	var keys []string
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// TestCLI_JSONContract checks the --json bodies against the contract table
+// of ../shared/DESIGN.md, with a fake embedding server for speed.
+func TestCLI_JSONContract(t *testing.T) {
+	fake := fakeembed.New()
+	defer fake.Close()
+	env := []string{"SEMSEARCH_DATA=" + t.TempDir(), "SEMSEARCH_EMBED_URL=" + fake.URL + "/v1", "SEMSEARCH_EMBED_MODEL=fake"}
+	dir := t.TempDir()
+	post := filepath.Join(dir, "raft.md")
+	os.WriteFile(post, []byte("---\ntitle: Raft leader election\nauthor: Ada\ntags: [raft]\n---\n\nA follower that hears no heartbeat becomes a candidate and asks for votes.\n"), 0o644)
+
+	// A missing source fails on its own; the good one still goes in; exit 1.
+	out := cli(t, env, 1, "ingest", "--json", post, filepath.Join(dir, "missing.xml"))
+	if got := keysOf(t, out); !slices.Equal(got, []string{"chunks", "posts", "sources", "unchanged"}) {
+		t.Errorf("ingest --json keys %v", got)
+	}
+	var rep semsearch.IngestReport
+	json.Unmarshal(out, &rep)
+	if rep.Posts != 1 || len(rep.Sources) != 2 || rep.Sources[0].Error != "" || !strings.Contains(rep.Sources[1].Error, "missing.xml") {
+		t.Fatalf("ingest report %+v", rep)
+	}
+
+	// Standard input is a source too.
+	cmd := exec.Command(binPath, "ingest", "--json", "-")
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Stdin = strings.NewReader("# Gossip protocols\n\nEpidemic broadcast spreads updates in O(log n) rounds.\n")
+	stdinOut, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("ingest -: %v", err)
+	}
+	json.Unmarshal(stdinOut, &rep)
+	if rep.Posts != 1 {
+		t.Fatalf("ingest - stored %d posts", rep.Posts)
+	}
+
+	out = cli(t, env, 0, "search", "--json", "--k", "5", "leader election votes")
+	if got := keysOf(t, out); !slices.Equal(got, []string{"mode", "query", "results", "took_ms"}) {
+		t.Errorf("search --json keys %v", got)
+	}
+	var sr struct {
+		Results []json.RawMessage `json:"results"`
+	}
+	json.Unmarshal(out, &sr)
+	if len(sr.Results) == 0 {
+		t.Fatalf("search found nothing: %s", out)
+	}
+	if got := keysOf(t, sr.Results[0]); !slices.Equal(got, []string{"author", "id", "passages", "published", "score", "source", "title", "url"}) &&
+		!slices.Equal(got, []string{"author", "id", "passages", "score", "source", "title", "url"}) {
+		t.Errorf("search result keys %v", got)
+	}
+	var first semsearch.Result
+	json.Unmarshal(sr.Results[0], &first)
+	if first.Title != "Raft leader election" || first.Author != "Ada" {
+		t.Errorf("top result %+v", first)
+	}
+
+	out = cli(t, env, 0, "show", "--json", first.ID)
+	if got := keysOf(t, out); !slices.Equal(got, []string{"author", "id", "source", "tags", "text", "title", "url"}) &&
+		!slices.Equal(got, []string{"author", "id", "published", "source", "tags", "text", "title", "url"}) {
+		t.Errorf("show --json keys %v", got)
+	}
+	out = cli(t, env, 0, "related", "--json", first.ID)
+	if got := keysOf(t, out); !slices.Equal(got, []string{"id", "results"}) {
+		t.Errorf("related --json keys %v", got)
+	}
+	out = cli(t, env, 0, "stats", "--json")
+	if got := keysOf(t, out); !slices.Equal(got, []string{"chunks", "dims", "model", "posts", "sources"}) {
+		t.Errorf("stats --json keys %v", got)
+	}
+
+	// Bad input: a clear message and a non-zero exit, never a panic.
+	cli(t, env, 2, "search", "--k", "1000", "x")
+	cli(t, env, 2, "search", "--since", "yesterday", "x")
+	cli(t, env, 1, "show", "no-such-post")
+	cli(t, append(env, "SEMSEARCH_EMBED_MODEL=other"), 1, "stats") // the index belongs to model "fake"
+}
+
+// TestCLI_ModelPull fetches the local model from a fake hub that serves the
+// real files (taken from the models dir) in the hub's public layout, then
+// verifies them; a hub serving corrupt bytes is refused.
+func TestCLI_ModelPull(t *testing.T) {
+	src := filepath.Join(modelsDir(t), "all-MiniLM-L6-v2")
+	corrupt := false
+	hub := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		file, ok := strings.CutPrefix(r.URL.Path, "/sentence-transformers/all-MiniLM-L6-v2/resolve/main/")
+		if !ok || strings.Contains(file, "..") {
+			http.NotFound(w, r)
+			return
+		}
+		if corrupt && file == "config.json" {
+			w.Write([]byte(`{"corrupt": true}`))
+			return
+		}
+		http.ServeFile(w, r, filepath.Join(src, filepath.FromSlash(file)))
+	}))
+	defer hub.Close()
+
+	dest := t.TempDir()
+	out := cli(t, nil, 0, "--models", dest, "model", "pull", "--hub", hub.URL, "all-MiniLM-L6-v2")
+	if !strings.Contains(string(out), "all-MiniLM-L6-v2: ok") {
+		t.Fatalf("pull: %s", out)
+	}
+	cli(t, nil, 0, "--models", dest, "model", "verify", "all-MiniLM-L6-v2")
+
+	corrupt = true
+	cli(t, nil, 1, "--models", t.TempDir(), "model", "pull", "--hub", hub.URL, "all-MiniLM-L6-v2")
+	// Missing weights name the command that fetches them.
+	cmd := exec.Command(binPath, "--models", t.TempDir(), "--data", t.TempDir(), "stats")
+	msg, _ := cmd.CombinedOutput()
+	if !strings.Contains(string(msg), "make model") && !strings.Contains(string(msg), "model pull") {
+		t.Errorf("missing weights: %s", msg)
+	}
+}
