@@ -69,6 +69,16 @@ func (env *cliEnv) openApp(ctx context.Context, mutate ...func(*app.Config)) (*a
 	return app.Open(ctx, cfg)
 }
 
+// withApp opens the index, runs fn and closes it.
+func (env *cliEnv) withApp(ctx context.Context, fn func(*app.App) error) error {
+	a, err := env.openApp(ctx)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	return fn(a)
+}
+
 func newLogger(w io.Writer, level string, asJSON bool) (*slog.Logger, error) {
 	var l slog.Level
 	if err := l.UnmarshalText([]byte(level)); err != nil {

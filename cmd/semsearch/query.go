@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/semsearch/semsearch"
+	"github.com/semsearch/semsearch/app"
 	"github.com/semsearch/semsearch/server"
 )
 
@@ -28,22 +29,19 @@ func newSearchCommand(env *cliEnv) *cobra.Command {
 				return err
 			}
 			ctx := cmd.Context()
-			a, err := env.openApp(ctx)
-			if err != nil {
-				return err
-			}
-			defer a.Close()
-			q := semsearch.Query{Text: strings.Join(args, " "), K: k, Mode: semsearch.Mode(mode), Filter: f}
-			start := time.Now()
-			res, err := a.Search(ctx, q)
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return writeJSON(env.stdout, server.SearchResponse{Query: q.Text, Mode: q.Mode, TookMS: float64(time.Since(start).Microseconds()) / 1000, Results: nonNil(res)})
-			}
-			printResults(env.stdout, res)
-			return nil
+			return env.withApp(ctx, func(a *app.App) error {
+				q := semsearch.Query{Text: strings.Join(args, " "), K: k, Mode: semsearch.Mode(mode), Filter: f}
+				start := time.Now()
+				res, err := a.Search(ctx, q)
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return writeJSON(env.stdout, server.SearchResponse{Query: q.Text, Mode: q.Mode, TookMS: float64(time.Since(start).Microseconds()) / 1000, Results: nonNil(res)})
+				}
+				printResults(env.stdout, res)
+				return nil
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the /api/search body")
@@ -61,24 +59,21 @@ func newShowCommand(env *cliEnv) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			a, err := env.openApp(ctx)
-			if err != nil {
-				return err
-			}
-			defer a.Close()
-			p, err := a.Post(ctx, args[0])
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return writeJSON(env.stdout, server.NewPostResponse(p))
-			}
-			fmt.Fprintf(env.stdout, "%s\n%s\n", p.Title, p.URL)
-			if !p.Published.IsZero() {
-				fmt.Fprintf(env.stdout, "%s", p.Published.Format(time.DateOnly))
-			}
-			fmt.Fprintf(env.stdout, "  %s  %s\n\n%s\n", p.Source.Title, strings.Join(p.Authors, ", "), p.Text)
-			return nil
+			return env.withApp(ctx, func(a *app.App) error {
+				p, err := a.Post(ctx, args[0])
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return writeJSON(env.stdout, server.NewPostResponse(p))
+				}
+				fmt.Fprintf(env.stdout, "%s\n%s\n", p.Title, p.URL)
+				if !p.Published.IsZero() {
+					fmt.Fprintf(env.stdout, "%s", p.Published.Format(time.DateOnly))
+				}
+				fmt.Fprintf(env.stdout, "  %s  %s\n\n%s\n", p.Source.Title, strings.Join(p.Authors, ", "), p.Text)
+				return nil
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the /api/posts/{id} body")
@@ -96,20 +91,17 @@ func newRelatedCommand(env *cliEnv) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			a, err := env.openApp(ctx)
-			if err != nil {
-				return err
-			}
-			defer a.Close()
-			res, err := a.Related(ctx, args[0], k)
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return writeJSON(env.stdout, server.RelatedResponse{ID: args[0], Results: nonNil(res)})
-			}
-			printResults(env.stdout, res)
-			return nil
+			return env.withApp(ctx, func(a *app.App) error {
+				res, err := a.Related(ctx, args[0], k)
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return writeJSON(env.stdout, server.RelatedResponse{ID: args[0], Results: nonNil(res)})
+				}
+				printResults(env.stdout, res)
+				return nil
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the /api/posts/{id}/related body")
@@ -125,20 +117,17 @@ func newStatsCommand(env *cliEnv) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			a, err := env.openApp(ctx)
-			if err != nil {
-				return err
-			}
-			defer a.Close()
-			s, err := a.Stats(ctx)
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return writeJSON(env.stdout, s)
-			}
-			fmt.Fprintf(env.stdout, "posts    %d\nchunks   %d\nsources  %d\nmodel    %s\ndims     %d\n", s.Posts, s.Chunks, s.Sources, s.Model, s.Dims)
-			return nil
+			return env.withApp(ctx, func(a *app.App) error {
+				s, err := a.Stats(ctx)
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return writeJSON(env.stdout, s)
+				}
+				fmt.Fprintf(env.stdout, "posts    %d\nchunks   %d\nsources  %d\nmodel    %s\ndims     %d\n", s.Posts, s.Chunks, s.Sources, s.Model, s.Dims)
+				return nil
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the /api/stats body")
@@ -152,18 +141,15 @@ func newDeleteCommand(env *cliEnv) *cobra.Command {
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			a, err := env.openApp(ctx)
-			if err != nil {
-				return err
-			}
-			defer a.Close()
-			for _, id := range args {
-				if err := a.Delete(ctx, id); err != nil {
-					return fmt.Errorf("delete %s: %w", id, err)
+			return env.withApp(ctx, func(a *app.App) error {
+				for _, id := range args {
+					if err := a.Delete(ctx, id); err != nil {
+						return fmt.Errorf("delete %s: %w", id, err)
+					}
+					fmt.Fprintf(env.stdout, "deleted %s\n", id)
 				}
-				fmt.Fprintf(env.stdout, "deleted %s\n", id)
-			}
-			return nil
+				return nil
+			})
 		},
 	}
 }
