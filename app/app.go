@@ -49,8 +49,13 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		return nil, err
 	}
 	chunking := cfg.Chunk
-	if chunking.CountTokens == nil && tokens != nil {
-		chunking.CountTokens = tokens
+	if tokens != nil {
+		if chunking.CountTokens == nil {
+			chunking.CountTokens = tokens.count
+		}
+		if chunking.MaxTokens <= 0 {
+			chunking.MaxTokens = min(chunk.DefaultMaxTokens, tokens.max)
+		}
 	}
 	a := &App{
 		cfg:      cfg,
@@ -62,7 +67,11 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		chunking: chunking,
 		writes:   make(chan struct{}, 1),
 	}
-	a.searcher = search.NewWithOptions(store, a.emb, search.Options{Logger: cfg.Logger})
+	searching := cfg.Search
+	if searching.Logger == nil {
+		searching.Logger = cfg.Logger
+	}
+	a.searcher = search.NewWithOptions(store, a.emb, searching)
 	return a, nil
 }
 

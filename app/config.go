@@ -13,6 +13,7 @@ import (
 	"github.com/semsearch/semsearch/embed/openai"
 	"github.com/semsearch/semsearch/embed/weights"
 	"github.com/semsearch/semsearch/ingest"
+	"github.com/semsearch/semsearch/search"
 )
 
 // DefaultModel is the embedded local model used when no embedding server
@@ -37,6 +38,7 @@ type Config struct {
 
 	Chunk  chunk.Options
 	Ingest ingest.Options
+	Search search.Options // zero fields take search.DefaultOptions()
 	Logger *slog.Logger
 }
 
@@ -56,9 +58,16 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
+// tokenBudget is what a local model tells the chunker: its exact token
+// counter and the longest input it embeds as trained.
+type tokenBudget struct {
+	count func(string) int
+	max   int
+}
+
 // openEmbedder returns the configured provider and, for the local model, its
-// exact token counter (so chunks fit the model's budget).
-func openEmbedder(ctx context.Context, cfg Config) (semsearch.Embedder, func(string) int, error) {
+// token budget (so chunks fit what the model embeds).
+func openEmbedder(ctx context.Context, cfg Config) (semsearch.Embedder, *tokenBudget, error) {
 	if cfg.EmbedURL != "" {
 		if cfg.EmbedModel == "" {
 			return nil, nil, semsearch.Errorf(semsearch.EInvalid, "an embedding server URL needs a model name (--embed-model or SEMSEARCH_EMBED_MODEL)")
@@ -79,7 +88,7 @@ func openEmbedder(ctx context.Context, cfg Config) (semsearch.Embedder, func(str
 	if err != nil {
 		return nil, nil, err
 	}
-	return m, m.CountTokens, nil
+	return m, &tokenBudget{count: m.CountTokens, max: m.MaxTokens()}, nil
 }
 
 func closeEmbedder(e semsearch.Embedder) error {

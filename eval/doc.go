@@ -9,4 +9,9 @@
 //     collections query and document ids share one number space).
 //   - Only queries with at least one relevant (grade > 0) judgment are scored;
 //     a judged query with no text or no results scores 0.
+//
+// Run is the body of `semsearch eval --dataset`, RunQuestions of
+// `--questions`; scripts/bench-quality.sh tabulates every dataset and mode.
+// eval/tune (a command) compares search.Options variants on the indexes
+// `semsearch eval` leaves in its work directories.
 package eval

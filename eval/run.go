@@ -28,7 +28,9 @@ type Options struct {
 	Mode    semsearch.Mode // default hybrid
 	K       int            // hits per query, 1..100; default 100
 	// WorkDir keeps the dataset's index between runs, so re-running costs
-	// no embedding (unchanged posts are skipped). Default: CacheDir(name, Model).
+	// no embedding (unchanged posts are skipped; a document removed from the
+	// corpus stays indexed: delete the directory after such an edit).
+	// Default: CacheDir(name, Model).
 	WorkDir string
 	Model   string // names the default WorkDir; the index must be built with it
 	RunOut  string // when set, the TREC run is written here

@@ -92,7 +92,20 @@ func (s *Store) queryChromem(ctx context.Context, q []float32, n int, f *semsear
 		}
 		hits = append(hits, Hit{ChunkID: r.ID, PostID: cm.postID, Score: float64(r.Similarity)})
 	}
+	// chromem returns equal scores in a random order: fix one.
+	sortHits(hits)
 	return hits, nil
+}
+
+// sortHits orders hits by score, best first, ties by chunk ID, so that a
+// query gives the same ranking every time.
+func sortHits(hits []Hit) {
+	slices.SortFunc(hits, func(a, b Hit) int {
+		if c := cmp.Compare(b.Score, a.Score); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ChunkID, b.ChunkID)
+	})
 }
 
 // scan is an exact search over the given chunks. Callers hold mu.
@@ -105,12 +118,7 @@ func (s *Store) scan(q []float32, ids []string, n int) []Hit {
 		}
 		hits = append(hits, Hit{ChunkID: id, PostID: cm.postID, Score: float64(dot(q, cm.vec))})
 	}
-	slices.SortFunc(hits, func(a, b Hit) int {
-		if c := cmp.Compare(b.Score, a.Score); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.ChunkID, b.ChunkID)
-	})
+	sortHits(hits)
 	if len(hits) > n {
 		hits = hits[:n]
 	}

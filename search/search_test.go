@@ -299,6 +299,7 @@ func TestFuse(t *testing.T) {
 	vec := []index.Hit{{ChunkID: "a", PostID: "A", Score: 0.9}, {ChunkID: "b", PostID: "B", Score: 0.5}}
 	lex := []index.Hit{{ChunkID: "b", PostID: "B", Score: 12}, {ChunkID: "c", PostID: "C", Score: 3}}
 	o := DefaultOptions()
+	o.Fusion = FusionRRF
 	rrf := fuse(o, vec, lex)
 	if rrf[0].chunkID != "b" || len(rrf) != 3 {
 		t.Fatalf("rrf = %+v, want b (found by both) first", rrf)

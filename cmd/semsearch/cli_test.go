@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/semsearch/semsearch"
@@ -122,14 +123,14 @@ func TestCLI_JSONContract(t *testing.T) {
 // verifies them; a hub serving corrupt bytes is refused.
 func TestCLI_ModelPull(t *testing.T) {
 	src := filepath.Join(modelsDir(t), "all-MiniLM-L6-v2")
-	corrupt := false
+	var corrupt atomic.Bool
 	hub := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		file, ok := strings.CutPrefix(r.URL.Path, "/sentence-transformers/all-MiniLM-L6-v2/resolve/main/")
 		if !ok || strings.Contains(file, "..") {
 			http.NotFound(w, r)
 			return
 		}
-		if corrupt && file == "config.json" {
+		if corrupt.Load() && file == "config.json" {
 			w.Write([]byte(`{"corrupt": true}`))
 			return
 		}
@@ -144,7 +145,7 @@ func TestCLI_ModelPull(t *testing.T) {
 	}
 	cli(t, nil, 0, "--models", dest, "model", "verify", "all-MiniLM-L6-v2")
 
-	corrupt = true
+	corrupt.Store(true)
 	cli(t, nil, 1, "--models", t.TempDir(), "model", "pull", "--hub", hub.URL, "all-MiniLM-L6-v2")
 	// Missing weights name the command that fetches them.
 	cmd := exec.Command(binPath, "--models", t.TempDir(), "--data", t.TempDir(), "stats")

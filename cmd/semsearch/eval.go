@@ -13,6 +13,12 @@ import (
 	"github.com/semsearch/semsearch/eval"
 )
 
+// The app is what the evaluation harness drives.
+var (
+	_ eval.Engine         = (*app.App)(nil)
+	_ eval.QuestionEngine = (*app.App)(nil)
+)
+
 func newEvalCommand(env *cliEnv) *cobra.Command {
 	var (
 		asJSON                    bool

@@ -35,6 +35,7 @@ type attnScratch struct {
 func arenaSizes(cfg bertConfig, maxTokens, maxLen int) (rows []int, attn []int) {
 	H, I := cfg.HiddenSize, cfg.Intermediate
 	dh := H / cfg.Heads
+	maxTokens = padRows(maxTokens)
 	return []int{maxTokens * H, maxTokens * 3 * H, maxTokens * H, maxTokens * H, maxTokens * I},
 		[]int{kernels.PackedLen(maxLen, dh), kernels.PackedLen(dh, maxLen), maxLen * maxLen}
 }
@@ -103,6 +104,10 @@ func parallelEach(threads, n int, fn func(part, i int)) {
 	})
 }
 
+// padRows rounds a row count up to a multiple of 4, the height of the
+// smallest block kernel.
+func padRows(n int) int { return (n + 3) &^ 3 }
+
 // rowAlign is a multiple of every block height of the kernels (12, 8, 6, 4).
 const rowAlign = 24
 
@@ -142,8 +147,15 @@ func (e *encoder) forward(a *arena, seqs [][]int32, pooling string, norm bool, o
 	for i, s := range seqs {
 		offs[i+1] = offs[i] + len(s)
 	}
+	// The linear layers run on T rows rounded up to a multiple of 4, so
+	// that every row goes through a block kernel (a lone row would take
+	// the latency-bound row kernel, which costs as much as 8 block rows).
+	// Padding rows start at zero, stay finite, and are never read back.
 	T := offs[len(seqs)]
-	x, qkv, ctx, tmp, inter := a.x[:T*H], a.qkv[:T*3*H], a.ctx[:T*H], a.tmp[:T*H], a.inter[:T*I]
+	Tp := padRows(T)
+	x, qkv, ctx, tmp, inter := a.x[:Tp*H], a.qkv[:Tp*3*H], a.ctx[:Tp*H], a.tmp[:Tp*H], a.inter[:Tp*I]
+	clear(x[T*H:])
+	clear(ctx[T*H:])
 
 	// Embeddings: word + position + token type 0, then LayerNorm.
 	parallel(e.threads, len(seqs), func(_, lo, hi int) {
@@ -164,7 +176,7 @@ func (e *encoder) forward(a *arena, seqs [][]int32, pooling string, norm bool, o
 	tasks := len(seqs) * heads
 	for li := range w.layers {
 		l := &w.layers[li]
-		e.linear(qkv, x, T, H, 3*H, l.qkv, func(lo, hi int) {
+		e.linear(qkv, x, Tp, H, 3*H, l.qkv, func(lo, hi int) {
 			for r := lo; r < hi; r++ {
 				addBias(qkv[r*3*H:(r+1)*3*H], l.qkvBias)
 			}
@@ -184,17 +196,17 @@ func (e *encoder) forward(a *arena, seqs [][]int32, pooling string, norm bool, o
 			kernels.PackNN(sc.vp, qkv[base+2*H:], L, dh, 3*H)
 			kernels.Gemm(L, dh, L, scores, L, sc.vp, ctx[off*H+h*dh:], H)
 		})
-		e.linear(tmp, ctx, T, H, H, l.attnOut, func(lo, hi int) {
+		e.linear(tmp, ctx, Tp, H, H, l.attnOut, func(lo, hi int) {
 			for r := lo; r < hi; r++ {
 				addResidualNorm(x[r*H:(r+1)*H], tmp[r*H:(r+1)*H], l.attnOutBias, l.ln1Gamma, l.ln1Beta, eps)
 			}
 		})
-		e.linear(inter, x, T, H, I, l.ffnIn, func(lo, hi int) {
+		e.linear(inter, x, Tp, H, I, l.ffnIn, func(lo, hi int) {
 			for r := lo; r < hi; r++ {
 				kernels.GeluBias(inter[r*I:(r+1)*I], l.ffnInBias)
 			}
 		})
-		e.linear(tmp, inter, T, I, H, l.ffnOut, func(lo, hi int) {
+		e.linear(tmp, inter, Tp, I, H, l.ffnOut, func(lo, hi int) {
 			for r := lo; r < hi; r++ {
 				addResidualNorm(x[r*H:(r+1)*H], tmp[r*H:(r+1)*H], l.ffnOutBias, l.ln2Gamma, l.ln2Beta, eps)
 			}
