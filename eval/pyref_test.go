@@ -8,6 +8,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/semsearch/semsearch/internal/testenv"
 )
 
 // The reference evaluator in ../shared/tools scores runs with the metric code
@@ -15,44 +17,16 @@ import (
 // that ours gives the same numbers on the same run file.
 
 // sharedDir returns ../shared next to the repo root, skipping (or failing
-// when CI=true) if it is absent.
+// in CI) if it is absent.
 func sharedDir(t *testing.T) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	shared := filepath.Join(filepath.Dir(dir), "shared")
-	if _, err := os.Stat(shared); err != nil {
-		skipOrFail(t, "../shared (datasets, seeds, tools) is absent: "+err.Error())
-	}
-	return shared
-}
-
-func skipOrFail(t *testing.T, reason string) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatal(reason)
-	}
-	t.Skip(reason)
+	return testenv.Shared(t)
 }
 
 func python(t *testing.T) string {
 	t.Helper()
 	py, err := exec.LookPath("python3")
-	if err != nil {
-		skipOrFail(t, "python3 is not installed; it runs the reference evaluator")
-	}
+	testenv.Need(t, err == nil, "python3 is not installed; it runs the reference evaluator")
 	return py
 }
 

@@ -6,12 +6,14 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/semsearch/semsearch/internal/testenv"
 )
 
 // addTestdata seeds a fuzz corpus with the repo's own testdata files.
 func addTestdata(f *testing.F, pattern string) {
 	f.Helper()
-	addFiles(f, filepath.Join(repoRootF(f), "testdata", pattern))
+	addFiles(f, filepath.Join(testenv.RepoRoot(f), "testdata", pattern))
 }
 
 // addFiles adds every file matching the glob as a seed input.
@@ -22,20 +24,6 @@ func addFiles(f *testing.F, glob string) {
 		if b, err := os.ReadFile(name); err == nil {
 			f.Add(b)
 		}
-	}
-}
-
-func repoRootF(f *testing.F) string {
-	dir, _ := os.Getwd()
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "."
-		}
-		dir = parent
 	}
 }
 

@@ -9,42 +9,19 @@ import (
 	"time"
 
 	"github.com/semsearch/semsearch"
+	"github.com/semsearch/semsearch/internal/testenv"
 )
 
-// repoRoot walks up from the working directory to the directory holding go.mod.
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the working directory")
-		}
-		dir = parent
-	}
-}
-
-// needDir skips (or, with CI=true, fails) when dir is absent.
+// needDir skips (or, in CI, fails) when dir is absent.
 func needDir(t *testing.T, dir, what string) {
 	t.Helper()
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s not found at %s (required when CI=true): %v", what, dir, err)
-		}
-		t.Skipf("%s not found at %s: %v", what, dir, err)
-	}
+	_, err := os.Stat(dir)
+	testenv.Need(t, err == nil, "%s not found at %s: %v", what, dir, err)
 }
 
 func seedFile(t *testing.T, prefix string) string {
 	t.Helper()
-	dir := filepath.Join(repoRoot(t), "..", "shared", "seeds")
-	needDir(t, dir, "seed documents")
+	dir := testenv.Shared(t, "seeds")
 	m, err := filepath.Glob(filepath.Join(dir, prefix+"_*"))
 	if err != nil || len(m) != 1 {
 		t.Fatalf("seed %s_*: found %v (%v)", prefix, m, err)

@@ -9,11 +9,12 @@ import (
 
 	"github.com/semsearch/semsearch"
 	"github.com/semsearch/semsearch/ingest/fetch"
+	"github.com/semsearch/semsearch/internal/testenv"
 )
 
 func testdataDir(t *testing.T) string {
 	t.Helper()
-	return filepath.Join(repoRoot(t), "testdata")
+	return filepath.Join(testenv.RepoRoot(t), "testdata")
 }
 
 // checkClean asserts the invariants post.go documents for every post.

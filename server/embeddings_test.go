@@ -21,6 +21,8 @@ import (
 
 	"github.com/semsearch/semsearch/server"
 	"github.com/semsearch/semsearch/server/servertest"
+
+	"github.com/semsearch/semsearch/internal/testenv"
 )
 
 var testInputs = []string{"Writes are not durable until fsync returns.", "Ünïcode ✓ and emoji 🚀", "third"}
@@ -149,12 +151,7 @@ func TestEmbeddings_PythonOpenAI(t *testing.T) {
 	if err == nil {
 		err = exec.Command(python, "-c", "import openai").Run()
 	}
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("python3 with the openai package is required in CI (pip install openai): %v", err)
-		}
-		t.Skipf("skipping: python3 with the openai package not available (pip install openai): %v", err)
-	}
+	testenv.Need(t, err == nil, "python3 with the openai package (pip install openai): %v", err)
 	h := newHarness(t, server.Config{})
 	var mu sync.Mutex
 	formats := map[string]int{} // encoding_format values the client sent

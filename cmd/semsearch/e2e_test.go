@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/semsearch/semsearch"
+	"github.com/semsearch/semsearch/internal/testenv"
 	"github.com/semsearch/semsearch/server"
 )
 
@@ -19,7 +20,7 @@ import (
 // a real port and checks every read and write endpoint; then restarts the
 // server on the same data dir and expects the same answers.
 func TestSemsearch_EndToEnd(t *testing.T) {
-	root := repoRoot(t)
+	root := testenv.RepoRoot(t)
 	env := []string{"SEMSEARCH_DATA=" + t.TempDir(), "SEMSEARCH_MODELS=" + modelsDir(t)}
 
 	sources := []string{filepath.Join(root, "testdata")}

@@ -24,6 +24,7 @@ import (
 
 	"github.com/semsearch/semsearch"
 	"github.com/semsearch/semsearch/internal/fakeembed"
+	"github.com/semsearch/semsearch/internal/testenv"
 )
 
 // Load test shape: loadPosts posts of loadSections sections, each section
@@ -253,7 +254,7 @@ func TestLoad(t *testing.T) {
 	defer cancel()
 
 	if _, err := sampleProc(pid, srv.URL); err != nil {
-		need(t, false, fmt.Sprintf("this test samples the server through /proc: %v", err))
+		testenv.Need(t, false, fmt.Sprintf("this test samples the server through /proc: %v", err))
 	}
 	type sampled struct {
 		procSample

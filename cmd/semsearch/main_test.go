@@ -15,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/semsearch/semsearch/internal/testenv"
 )
 
 // binPath is the semsearch binary built once for the end-to-end tests, which
@@ -39,48 +41,13 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// repoRoot walks up from the test's directory to the one holding go.mod.
-func repoRoot(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test directory")
-		}
-		dir = parent
-	}
-}
-
-// need skips the test with reason outside CI, and fails it in CI, where every
-// prerequisite is installed by .ci/run.
-func need(t testing.TB, ok bool, reason string) {
-	t.Helper()
-	if ok {
-		return
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("CI must provide this: %s", reason)
-	}
-	t.Skipf("skipping: %s", reason)
-}
-
 // modelsDir returns the local weights directory, skipping (or failing in CI)
 // when `make model` has not been run.
 func modelsDir(t testing.TB) string {
 	t.Helper()
-	dir := os.Getenv("SEMSEARCH_MODELS")
-	if dir == "" {
-		dir = filepath.Join(repoRoot(t), "models")
-	}
+	dir := testenv.ModelsDir(t)
 	_, err := os.Stat(filepath.Join(dir, "all-MiniLM-L6-v2", "model.safetensors"))
-	need(t, err == nil, "local model weights are missing: run `make model`")
+	testenv.Need(t, err == nil, "local model weights are missing: run `make model`")
 	return dir
 }
 

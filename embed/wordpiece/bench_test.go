@@ -6,12 +6,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/semsearch/semsearch/internal/testenv"
 )
 
 // benchTokenizer loads the real vocab when `make model` has run, else the
 // tiny one (the numbers are then only indicative).
 func benchTokenizer(b *testing.B) *Tokenizer {
-	p := filepath.Join(modelsDir(b), "all-MiniLM-L6-v2", "vocab.txt")
+	p := filepath.Join(testenv.ModelsDir(b), "all-MiniLM-L6-v2", "vocab.txt")
 	if _, err := os.Stat(p); err != nil {
 		return tiny(b, true)
 	}

@@ -9,43 +9,9 @@ import (
 	"slices"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/semsearch/semsearch/internal/testenv"
 )
-
-// repoRoot walks up from the test's directory to go.mod.
-func repoRoot(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-}
-
-// modelsDir is where `make model` put the weights.
-func modelsDir(t testing.TB) string {
-	if d := os.Getenv("SEMSEARCH_MODELS"); d != "" {
-		return d
-	}
-	return filepath.Join(repoRoot(t), "models")
-}
-
-// skipOrFail skips with reason, except in CI where the files must be there.
-func skipOrFail(t testing.TB, format string, args ...any) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatalf(format, args...)
-	}
-	t.Skipf(format, args...)
-}
 
 type fixture struct {
 	Model        string `json:"model"`
@@ -74,7 +40,7 @@ func fileSHA256(t testing.TB, path string) string {
 // shares all-MiniLM-L6-v2's bert-base-uncased vocab, so its ids can be
 // checked without its weights).
 func vocabFor(t *testing.T, fx fixture) string {
-	dir := modelsDir(t)
+	dir := testenv.ModelsDir(t)
 	own := filepath.Join(dir, fx.Model, "vocab.txt")
 	if fileSHA256(t, own) == fx.VocabSHA256 {
 		return own
@@ -85,7 +51,7 @@ func vocabFor(t *testing.T, fx fixture) string {
 			return m
 		}
 	}
-	skipOrFail(t, "no vocab.txt with sha256 %s under %s: run `make model`", fx.VocabSHA256, dir)
+	testenv.Need(t, false, "no vocab.txt with sha256 %s under %s: run `make model`", fx.VocabSHA256, dir)
 	return ""
 }
 
@@ -95,7 +61,7 @@ func vocabFor(t *testing.T, fx fixture) string {
 func TestTokenizer_ParityFixtures(t *testing.T) {
 	for _, model := range []string{"all-MiniLM-L6-v2", "bge-small-en-v1.5"} {
 		t.Run(model, func(t *testing.T) {
-			path := filepath.Join(repoRoot(t), "embed", "local", "testdata", "parity", model+".json")
+			path := filepath.Join(testenv.RepoRoot(t), "embed", "local", "testdata", "parity", model+".json")
 			raw, err := os.ReadFile(path)
 			if err != nil {
 				t.Fatalf("fixture: %v (regenerate with scripts/parity/make_fixtures.py)", err)

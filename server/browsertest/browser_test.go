@@ -24,6 +24,8 @@ import (
 
 	"github.com/semsearch/semsearch"
 	"github.com/semsearch/semsearch/server"
+
+	"github.com/semsearch/semsearch/internal/testenv"
 )
 
 // chromiumPath finds Chromium, or skips (fails in CI) when it is missing.
@@ -34,10 +36,7 @@ func chromiumPath(t *testing.T) string {
 			return path
 		}
 	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("chromium is required in CI (apt-get install chromium)")
-	}
-	t.Skip("skipping: chromium not found (apt-get install chromium)")
+	testenv.Need(t, false, "chromium not found (apt-get install chromium)")
 	return ""
 }
 
