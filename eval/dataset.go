@@ -2,8 +2,6 @@ package eval
 
 import (
 	"bufio"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -169,13 +167,12 @@ func ParseQrels(r io.Reader) (Qrels, error) {
 func (d *Dataset) Posts() []semsearch.Post {
 	posts := make([]semsearch.Post, len(d.Docs))
 	for i, doc := range d.Docs {
-		sum := sha256.Sum256([]byte(doc.Title + "\n" + doc.Text))
 		posts[i] = semsearch.Post{
 			ID:          doc.ID,
 			Title:       doc.Title,
 			Text:        doc.Text,
 			Source:      semsearch.Source{Title: d.Name},
-			ContentHash: hex.EncodeToString(sum[:]),
+			ContentHash: semsearch.ContentHash(doc.Title, doc.Text),
 		}
 	}
 	return posts
