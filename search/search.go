@@ -233,19 +233,16 @@ func (s *Searcher) results(ctx context.Context, posts []postHit, ts terms) ([]se
 			continue
 		}
 		r := semsearch.Result{
-			ID: m.ID, Title: m.Title, URL: m.URL, Source: m.Source.Title,
+			ID: m.ID, Title: m.Title, URL: m.URL, Source: m.Source.Name(),
 			Author: strings.Join(m.Authors, ", "), Published: m.Published, Score: p.score,
 			Passages: []semsearch.Passage{},
-		}
-		if r.Source == "" {
-			r.Source = m.Source.URL
 		}
 		for _, sc := range p.chunks {
 			c, ok := chunks[sc.chunkID]
 			if !ok {
 				continue
 			}
-			plain, marked := highlight(c.Text, ts, s.opts.PassageChars)
+			plain, marked := highlight(displayText(c.Text), ts, s.opts.PassageChars)
 			r.Passages = append(r.Passages, semsearch.Passage{Text: plain, Highlight: marked, Heading: c.Heading})
 		}
 		if len(r.Passages) == 0 {

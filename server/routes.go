@@ -53,10 +53,9 @@ func (s *Server) routes() *echo.Echo {
 	e.POST("/v1/embeddings", s.embeddings, write, timeout)
 
 	page := echo.WrapHandler(web.Handler())
-	e.GET("/", page)
-	e.GET("/app.js", page)
-	e.GET("/style.css", page)
-	e.GET("/favicon.svg", page)
+	for _, path := range []string{"/", "/app.js", "/style.css", "/favicon.svg"} {
+		e.Match([]string{http.MethodGet, http.MethodHead}, path, page)
+	}
 	return e
 }
 
