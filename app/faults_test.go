@@ -125,6 +125,25 @@ func writeFeed(t *testing.T, dir, name, word string, n int) string {
 	return path
 }
 
+// openWithFaultyEmbedder opens an app on a fresh data dir whose embedder is
+// a faulty server with a short per-request timeout; both close at cleanup.
+func openWithFaultyEmbedder(t *testing.T) (*faultyEmbedder, *App) {
+	t.Helper()
+	emb := newFaultyEmbedder(t)
+	a, err := Open(context.Background(), Config{
+		DataDir:      filepath.Join(t.TempDir(), "data"),
+		EmbedURL:     emb.URL + "/v1",
+		EmbedModel:   "fake",
+		EmbedDims:    fakeembed.Dims,
+		EmbedTimeout: 300 * time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	return emb, a
+}
+
 // TestApp_IngestFaultyEmbedder ingests a feed while the embedding server
 // fails in each way a real one does, after answering the first batch: the
 // source fails with a clear error after bounded retries, none of its posts
@@ -144,18 +163,7 @@ func TestApp_IngestFaultyEmbedder(t *testing.T) {
 		t.Run(string(tc.mode), func(t *testing.T) {
 			t.Parallel() // the retrying modes spend their time waiting
 			ctx := context.Background()
-			emb := newFaultyEmbedder(t)
-			a, err := Open(ctx, Config{
-				DataDir:      filepath.Join(t.TempDir(), "data"),
-				EmbedURL:     emb.URL + "/v1",
-				EmbedModel:   "fake",
-				EmbedDims:    fakeembed.Dims,
-				EmbedTimeout: 300 * time.Millisecond,
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer a.Close()
+			emb, a := openWithFaultyEmbedder(t)
 			dir := t.TempDir()
 			good := writeFeed(t, dir, "good", "lighthouse", 5)
 			bad := writeFeed(t, dir, "bad", "submarine", 60) // > one 64-text batch
@@ -246,18 +254,7 @@ func checkHybridWhileDown(t *testing.T, a *App, mode fault) {
 // for one source of several leaves the others stored: errors are per source.
 func TestApp_IngestFaultySourceAmongGood(t *testing.T) {
 	ctx := context.Background()
-	emb := newFaultyEmbedder(t)
-	a, err := Open(ctx, Config{
-		DataDir:      filepath.Join(t.TempDir(), "data"),
-		EmbedURL:     emb.URL + "/v1",
-		EmbedModel:   "fake",
-		EmbedDims:    fakeembed.Dims,
-		EmbedTimeout: 300 * time.Millisecond,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
+	emb, a := openWithFaultyEmbedder(t)
 	dir := t.TempDir()
 	first := writeFeed(t, dir, "first", "lighthouse", 3)
 	second := writeFeed(t, dir, "second", "submarine", 3)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -29,31 +28,6 @@ import (
 func hostileEnv(t *testing.T, embedURL string) []string {
 	t.Helper()
 	return []string{"SEMSEARCH_DATA=" + t.TempDir(), "SEMSEARCH_EMBED_URL=" + embedURL, "SEMSEARCH_EMBED_MODEL=fake"}
-}
-
-// send sends a raw request and returns the status, headers and body.
-func send(t *testing.T, method, url string, body []byte, header ...string) (int, http.Header, []byte) {
-	t.Helper()
-	req, err := http.NewRequest(method, url, bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, url, err)
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp.StatusCode, resp.Header, data
 }
 
 // errorBody decodes an {"error":{"code","message"}} body, failing when the
@@ -483,58 +457,16 @@ func TestHostile_ExposedWithoutKey(t *testing.T) {
 	if err == nil || cmd.ProcessState.ExitCode() == 0 {
 		t.Fatalf("serve on 0.0.0.0 without a key exited 0: %s", out)
 	}
-	if !strings.Contains(string(out), "API key") || !strings.Contains(string(out), "insecure") {
+	if !strings.Contains(string(out), "--api-key") || !strings.Contains(string(out), "--insecure") {
 		t.Errorf("refusal does not name the API key and the insecure way out: %s", out)
 	}
 
 	for _, args := range [][]string{{"--insecure"}, {"--api-key", "k"}} {
-		url := startExposed(t, env, args...)
+		url := launchServer(t, env, "0.0.0.0:0", false, args...).URL
 		// Reached over loopback; a write without the key is still refused
 		// when one is set.
 		do(t, "GET", url+"/healthz", nil, http.StatusOK, nil)
 	}
-}
-
-var exposedLine = regexp.MustCompile(`url=http://(?:0\.0\.0\.0|\[::\]):(\d+)/`)
-
-// startExposed starts `serve --addr 0.0.0.0:0` with args and returns a
-// loopback URL to it; the server is stopped at cleanup.
-func startExposed(t *testing.T, env []string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command(binPath, append([]string{"serve", "--addr", "0.0.0.0:0"}, args...)...)
-	cmd.Env = append(os.Environ(), env...)
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	s := &serverProc{cmd: cmd, done: make(chan error, 1)}
-	found := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			if m := exposedLine.FindStringSubmatch(sc.Text()); m != nil {
-				select {
-				case found <- m[1]:
-				default:
-				}
-			}
-		}
-		s.done <- cmd.Wait()
-	}()
-	t.Cleanup(func() { s.stop(t) })
-	select {
-	case port := <-found:
-		return "http://127.0.0.1:" + port
-	case err := <-s.done:
-		t.Fatalf("serve --addr 0.0.0.0:0 %v exited: %v", args, err)
-	case <-time.After(2 * time.Minute):
-		cmd.Process.Kill()
-		t.Fatalf("serve --addr 0.0.0.0:0 %v did not start", args)
-	}
-	return ""
 }
 
 // TestHostile_RateLimitByPeer: rotating X-Forwarded-For and X-Real-IP does

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -12,7 +11,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -224,7 +222,7 @@ func TestLoad(t *testing.T) {
 	}
 	t.Logf("corpus: %d posts, %d chunks, built in %s", rep.Posts, rep.Chunks, time.Since(setup).Round(time.Millisecond))
 
-	srv := startQuietServer(t, env, "--rate-limit", "0")
+	srv := launchServer(t, env, "127.0.0.1:0", true, "--rate-limit", "0")
 	pid := srv.cmd.Process.Pid
 
 	// Post IDs for related: whatever lexical searches return.
@@ -364,55 +362,6 @@ func TestLoad(t *testing.T) {
 			t.Logf("load: server-side mean %-22s %s over %d requests", m[1], time.Duration(sum/float64(n)*float64(time.Second)).Round(10*time.Microsecond), n)
 		}
 	}
-}
-
-// startQuietServer is startServer for a server that logs every one of a
-// hundred thousand requests: it waits for the address the same way, then
-// counts the log lines instead of copying each into the test log, keeping
-// only warnings and errors.
-func startQuietServer(t *testing.T, env []string, args ...string) *serverProc {
-	t.Helper()
-	cmd := exec.Command(binPath, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
-	cmd.Env = append(os.Environ(), env...)
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	s := &serverProc{cmd: cmd, done: make(chan error, 1)}
-	found := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		lines, kept := 0, 0
-		for sc.Scan() {
-			line := sc.Text()
-			lines++
-			if m := servingLine.FindStringSubmatch(line); m != nil {
-				select {
-				case found <- m[1]:
-				default:
-				}
-			}
-			if (strings.Contains(line, "level=WARN") || strings.Contains(line, "level=ERROR")) && kept < 20 {
-				kept++
-				t.Log("server:", line)
-			}
-		}
-		t.Logf("server: %d log lines", lines)
-		s.done <- cmd.Wait()
-	}()
-	select {
-	case s.URL = <-found:
-	case err := <-s.done:
-		t.Fatalf("server exited before listening: %v", err)
-	case <-time.After(2 * time.Minute):
-		cmd.Process.Kill()
-		t.Fatal("server did not report its address within 2 minutes")
-	}
-	t.Cleanup(func() { s.stop(t) })
-	return s
 }
 
 // loadRequest builds the i-th request of a worker: hybrid, lexical and

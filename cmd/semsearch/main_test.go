@@ -81,13 +81,23 @@ type serverProc struct {
 	done chan error
 }
 
-var servingLine = regexp.MustCompile(`url=(http://127\.0\.0\.1:\d+)/`)
+// servingLine is what `serve` logs once it listens; group 1 is the port.
+var servingLine = regexp.MustCompile(`msg=serving url=http://(?:127\.0\.0\.1|0\.0\.0\.0|\[::\]):(\d+)/`)
 
 // startServer starts `semsearch serve` on 127.0.0.1:0 and waits until it
-// logs the address it listens on.
+// logs the address it listens on. The server stops at cleanup.
 func startServer(t testing.TB, env []string, args ...string) *serverProc {
 	t.Helper()
-	cmd := exec.Command(binPath, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
+	return launchServer(t, env, "127.0.0.1:0", false, args...)
+}
+
+// launchServer starts `semsearch serve --addr addr args...`; its URL is on
+// loopback whatever addr is. A quiet server's log is counted, and only its
+// warnings and errors are copied into the test log (a load test makes
+// hundreds of thousands of lines).
+func launchServer(t testing.TB, env []string, addr string, quiet bool, args ...string) *serverProc {
+	t.Helper()
+	cmd := exec.Command(binPath, append([]string{"serve", "--addr", addr}, args...)...)
 	cmd.Env = append(os.Environ(), env...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
@@ -100,25 +110,35 @@ func startServer(t testing.TB, env []string, args ...string) *serverProc {
 	found := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stderr)
+		lines, kept := 0, 0
 		for sc.Scan() {
 			line := sc.Text()
-			t.Log("server:", line)
+			lines++
 			if m := servingLine.FindStringSubmatch(line); m != nil {
 				select {
 				case found <- m[1]:
 				default:
 				}
 			}
+			important := strings.Contains(line, "level=WARN") || strings.Contains(line, "level=ERROR")
+			if !quiet || (important && kept < 20) {
+				kept++
+				t.Log("server:", line)
+			}
+		}
+		if quiet {
+			t.Logf("server: %d log lines", lines)
 		}
 		s.done <- cmd.Wait()
 	}()
 	select {
-	case s.URL = <-found:
+	case port := <-found:
+		s.URL = "http://127.0.0.1:" + port
 	case err := <-s.done:
-		t.Fatalf("server exited before listening: %v", err)
+		t.Fatalf("serve --addr %s %v exited before listening: %v", addr, args, err)
 	case <-time.After(2 * time.Minute):
 		cmd.Process.Kill()
-		t.Fatal("server did not report its address within 2 minutes")
+		t.Fatalf("serve --addr %s %v did not report its address within 2 minutes", addr, args)
 	}
 	t.Cleanup(func() { s.stop(t) })
 	return s
@@ -145,15 +165,28 @@ func (s *serverProc) stop(t testing.TB) {
 // failing the test when the status is not want.
 func do(t testing.TB, method, url string, body any, want int, out any, header ...string) {
 	t.Helper()
-	var r io.Reader
+	var raw []byte
 	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
+		var err error
+		if raw, err = json.Marshal(body); err != nil {
 			t.Fatal(err)
 		}
-		r = bytes.NewReader(b)
 	}
-	req, err := http.NewRequest(method, url, r)
+	status, _, data := send(t, method, url, raw, header...)
+	if status != want {
+		t.Fatalf("%s %s: status %d, want %d: %s", method, url, status, want, data)
+	}
+	if out != nil {
+		if err := json.Unmarshal(data, out); err != nil {
+			t.Fatalf("%s %s: decode %s: %v", method, url, data, err)
+		}
+	}
+}
+
+// send sends a raw request and returns the status, headers and body.
+func send(t testing.TB, method, url string, body []byte, header ...string) (int, http.Header, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,12 +205,5 @@ func do(t testing.TB, method, url string, body any, want int, out any, header ..
 	if err != nil {
 		t.Fatal(err)
 	}
-	if resp.StatusCode != want {
-		t.Fatalf("%s %s: status %d, want %d: %s", method, url, resp.StatusCode, want, data)
-	}
-	if out != nil {
-		if err := json.Unmarshal(data, out); err != nil {
-			t.Fatalf("%s %s: decode %s: %v", method, url, data, err)
-		}
-	}
+	return resp.StatusCode, resp.Header, data
 }
