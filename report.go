@@ -17,6 +17,9 @@ type SourceReport struct {
 	Chunks    int    `json:"chunks"`
 	Unchanged int    `json:"unchanged"`
 	Error     string `json:"error,omitempty"`
+	// Feeds an HTML page advertises (auto-discovery); ingest them instead
+	// with --follow-feeds.
+	Feeds []string `json:"feeds,omitempty"`
 }
 
 // Stats describes an index; its JSON is the `stats --json` and

@@ -115,6 +115,7 @@ func TestCLI_JSONContract(t *testing.T) {
 	cli(t, env, 2, "search", "--k", "1000", "x")
 	cli(t, env, 2, "search", "--since", "yesterday", "x")
 	cli(t, env, 1, "show", "no-such-post")
+	cli(t, append(env, "SEMSEARCH_EMBED_TIMEOUT=soon"), 2, "stats")
 	cli(t, append(env, "SEMSEARCH_EMBED_MODEL=other"), 1, "stats") // the index belongs to model "fake"
 }
 

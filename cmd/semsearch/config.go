@@ -26,6 +26,7 @@ type globalFlags struct {
 	embedTimeout         time.Duration
 	logLevel             string
 	logJSON              bool
+	envErrs              []error // malformed SEMSEARCH_* values
 }
 
 func (g *globalFlags) register(cmd *cobra.Command) {
@@ -33,12 +34,12 @@ func (g *globalFlags) register(cmd *cobra.Command) {
 	f.StringVar(&g.data, "data", envString("SEMSEARCH_DATA", "./data"), "index directory (env SEMSEARCH_DATA)")
 	f.StringVar(&g.models, "models", envString("SEMSEARCH_MODELS", "./models"), "local model weights directory, filled by `make model` (env SEMSEARCH_MODELS)")
 	f.StringVar(&g.model, "model", envString("SEMSEARCH_MODEL", app.DefaultModel), "local embedding model: bge-small-en-v1.5 or all-MiniLM-L6-v2 (env SEMSEARCH_MODEL)")
-	f.IntVar(&g.threads, "threads", envInt("SEMSEARCH_THREADS", 0), "local inference threads, 0 = all cores (env SEMSEARCH_THREADS)")
+	f.IntVar(&g.threads, "threads", g.envInt("SEMSEARCH_THREADS", 0), "local inference threads, 0 = all cores (env SEMSEARCH_THREADS)")
 	f.StringVar(&g.embedURL, "embed-url", envString("SEMSEARCH_EMBED_URL", ""), "OpenAI-compatible embedding server base URL, e.g. http://127.0.0.1:11434/v1; replaces the local model (env SEMSEARCH_EMBED_URL)")
 	f.StringVar(&g.embedModel, "embed-model", envString("SEMSEARCH_EMBED_MODEL", ""), "model name on the embedding server (env SEMSEARCH_EMBED_MODEL)")
 	f.StringVar(&g.embedKey, "embed-key", envString("SEMSEARCH_EMBED_KEY", ""), "API key for the embedding server (env SEMSEARCH_EMBED_KEY)")
-	f.IntVar(&g.embedDims, "embed-dims", envInt("SEMSEARCH_EMBED_DIMS", 0), "embedding dimensions to request, 0 = the model's own (env SEMSEARCH_EMBED_DIMS)")
-	f.DurationVar(&g.embedTimeout, "embed-timeout", envDuration("SEMSEARCH_EMBED_TIMEOUT", 30*time.Second), "per-request timeout for the embedding server (env SEMSEARCH_EMBED_TIMEOUT)")
+	f.IntVar(&g.embedDims, "embed-dims", g.envInt("SEMSEARCH_EMBED_DIMS", 0), "embedding dimensions to request, 0 = the model's own (env SEMSEARCH_EMBED_DIMS)")
+	f.DurationVar(&g.embedTimeout, "embed-timeout", g.envDuration("SEMSEARCH_EMBED_TIMEOUT", 30*time.Second), "per-request timeout for the embedding server (env SEMSEARCH_EMBED_TIMEOUT)")
 	f.StringVar(&g.logLevel, "log-level", envString("SEMSEARCH_LOG_LEVEL", "info"), "debug, info, warn or error (env SEMSEARCH_LOG_LEVEL)")
 	f.BoolVar(&g.logJSON, "log-json", envString("SEMSEARCH_LOG_FORMAT", "") == "json", "log as JSON lines (env SEMSEARCH_LOG_FORMAT=json)")
 }
@@ -98,18 +99,30 @@ func envString(key, def string) string {
 	return def
 }
 
-// envInt and envDuration fall back to def on a malformed value; the flag's
-// own parser reports malformed command-line values.
-func envInt(key string, def int) int {
-	if n, err := strconv.Atoi(os.Getenv(key)); err == nil {
-		return n
+// envInt and envDuration read a default from the environment; a malformed
+// value is remembered and reported before any command runs.
+func (g *globalFlags) envInt(key string, def int) int {
+	v, ok := os.LookupEnv(key)
+	if !ok || v == "" {
+		return def
 	}
-	return def
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		g.envErrs = append(g.envErrs, fmt.Errorf("%s=%q: want an integer", key, v))
+		return def
+	}
+	return n
 }
 
-func envDuration(key string, def time.Duration) time.Duration {
-	if d, err := time.ParseDuration(os.Getenv(key)); err == nil {
-		return d
+func (g *globalFlags) envDuration(key string, def time.Duration) time.Duration {
+	v, ok := os.LookupEnv(key)
+	if !ok || v == "" {
+		return def
 	}
-	return def
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		g.envErrs = append(g.envErrs, fmt.Errorf("%s=%q: want a duration such as 30s", key, v))
+		return def
+	}
+	return d
 }

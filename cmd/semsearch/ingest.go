@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -69,6 +70,9 @@ func printIngestReport(w io.Writer, rep semsearch.IngestReport) {
 			continue
 		}
 		fmt.Fprintf(w, "ok    %s: %d posts, %d chunks, %d unchanged\n", s.Source, s.Posts, s.Chunks, s.Unchanged)
+		if len(s.Feeds) > 0 {
+			fmt.Fprintf(w, "      %s advertises feeds (ingest them with --follow-feeds): %s\n", s.Source, strings.Join(s.Feeds, " "))
+		}
 	}
 	fmt.Fprintf(w, "stored %d posts, %d chunks (%d unchanged)\n", rep.Posts, rep.Chunks, rep.Unchanged)
 }
@@ -104,6 +108,9 @@ func (p *progress) update(postsDone, postsTotal, chunksDone, chunksTotal int) {
 		p.bar.Describe(fmt.Sprintf("posts %d/%d", postsDone, postsTotal))
 		_ = p.bar.Set(chunksDone)
 		return
+	}
+	if postsTotal == 0 {
+		return // nothing new to embed
 	}
 	now := time.Now()
 	finished := postsDone == postsTotal

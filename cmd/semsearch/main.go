@@ -71,6 +71,9 @@ func newRootCommand(env *cliEnv) *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if err := errors.Join(env.flags.envErrs...); err != nil {
+				return semsearch.Errorf(semsearch.EInvalid, "%v", err)
+			}
 			var err error
 			env.log, err = newLogger(env.stderr, env.flags.logLevel, env.flags.logJSON)
 			return err
