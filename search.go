@@ -21,6 +21,13 @@ type Filter struct {
 	Until  time.Time `json:"until,omitzero"`
 }
 
+// Input limits, checked by search and, earlier and with field names, by the
+// HTTP API.
+const (
+	MaxQueryRunes = 1000    // a search query
+	MaxTextRunes  = 100_000 // a text to find similar posts for (a whole post fits)
+)
+
 // Query is a post-level search request.
 type Query struct {
 	Text   string

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/semsearch/semsearch"
 )
@@ -79,6 +80,9 @@ func (s *Searcher) Similar(ctx context.Context, text string, k int) ([]semsearch
 	text = strings.TrimSpace(text)
 	if text == "" {
 		return nil, semsearch.Errorf(semsearch.EInvalid, "the text is empty")
+	}
+	if n := utf8.RuneCountInString(text); n > semsearch.MaxTextRunes {
+		return nil, semsearch.Errorf(semsearch.EInvalid, "the text is too long: %d characters, at most %d", n, semsearch.MaxTextRunes)
 	}
 	if err := checkK(k); err != nil {
 		return nil, err

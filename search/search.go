@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/semsearch/semsearch"
 	"github.com/semsearch/semsearch/index"
@@ -142,6 +143,9 @@ func (s *Searcher) Search(ctx context.Context, q semsearch.Query) ([]semsearch.R
 	text := strings.TrimSpace(q.Text)
 	if text == "" {
 		return nil, semsearch.Errorf(semsearch.EInvalid, "the query is empty")
+	}
+	if n := utf8.RuneCountInString(text); n > semsearch.MaxQueryRunes {
+		return nil, semsearch.Errorf(semsearch.EInvalid, "the query is too long: %d characters, at most %d", n, semsearch.MaxQueryRunes)
 	}
 	if err := checkK(q.K); err != nil {
 		return nil, err

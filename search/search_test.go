@@ -223,6 +223,7 @@ func TestSearcher_Validation(t *testing.T) {
 	for _, q := range []semsearch.Query{
 		{Text: "", K: 5}, {Text: "   ", K: 5}, {Text: "car", K: 0}, {Text: "car", K: 101},
 		{Text: "car", K: 5, Mode: "fuzzy"},
+		{Text: strings.Repeat("é", semsearch.MaxQueryRunes+1), K: 5},
 	} {
 		if _, err := s.Search(ctx, q); semsearch.ErrorCode(err) != semsearch.EInvalid {
 			t.Errorf("Search(%+v) err = %v, want invalid", q, err)
@@ -239,6 +240,9 @@ func TestSearcher_Validation(t *testing.T) {
 	}
 	if _, err := s.Similar(ctx, "car", 101); semsearch.ErrorCode(err) != semsearch.EInvalid {
 		t.Errorf("Similar k=101: %v", err)
+	}
+	if _, err := s.Similar(ctx, strings.Repeat("x ", semsearch.MaxTextRunes), 5); semsearch.ErrorCode(err) != semsearch.EInvalid {
+		t.Errorf("Similar with a text over the limit: %v", err)
 	}
 }
 

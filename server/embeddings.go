@@ -127,7 +127,7 @@ func embeddingInputs(raw json.RawMessage) ([]string, error) {
 		if strings.TrimSpace(in) == "" {
 			return nil, invalidf("input[%d] is empty", i)
 		}
-		if err := checkText("input", in, maxSimilarRunes); err != nil {
+		if err := checkText("input", in, semsearch.MaxTextRunes); err != nil {
 			return nil, err
 		}
 	}

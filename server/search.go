@@ -11,11 +11,8 @@ import (
 	"github.com/semsearch/semsearch"
 )
 
-// maxQueryRunes bounds q; maxFilterRunes bounds source, author and tag.
-const (
-	maxQueryRunes  = 1000
-	maxFilterRunes = 1000
-)
+// maxFilterRunes bounds source, author and tag.
+const maxFilterRunes = 1000
 
 // SearchResponse is the GET /api/search body (and `search --json`).
 type SearchResponse struct {
@@ -34,7 +31,7 @@ func parseSearchQuery(get func(string) string) (semsearch.Query, error) {
 	if q.Text == "" {
 		return q, invalidf("q is required")
 	}
-	if err := checkText("q", q.Text, maxQueryRunes); err != nil {
+	if err := checkText("q", q.Text, semsearch.MaxQueryRunes); err != nil {
 		return q, err
 	}
 	q.K = defaultK

@@ -9,9 +9,6 @@ import (
 	"github.com/semsearch/semsearch"
 )
 
-// maxSimilarRunes bounds the text of POST /api/similar (a whole post fits).
-const maxSimilarRunes = 100_000
-
 // SimilarRequest is the POST /api/similar body; K 0 means the default 10.
 type SimilarRequest struct {
 	Text string `json:"text"`
@@ -32,7 +29,7 @@ func (s *Server) similar(c echo.Context) error {
 	if text == "" {
 		return invalidf("text is required")
 	}
-	if err := checkText("text", text, maxSimilarRunes); err != nil {
+	if err := checkText("text", text, semsearch.MaxTextRunes); err != nil {
 		return err
 	}
 	k, err := bodyK(req.K)
