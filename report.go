@@ -9,8 +9,8 @@ type IngestReport struct {
 	Unchanged int            `json:"unchanged"` // posts skipped: already stored with the same content
 }
 
-// SourceReport is the outcome for one source. Error is empty on success;
-// a failed source stores nothing.
+// SourceReport is the outcome for one source. Error is empty on success; a
+// source that fails to fetch, parse, embed or store stores nothing.
 type SourceReport struct {
 	Source    string `json:"source"`
 	Posts     int    `json:"posts"`

@@ -8,6 +8,7 @@ import (
 
 	"github.com/semsearch/semsearch"
 	"github.com/semsearch/semsearch/chunk"
+	"github.com/semsearch/semsearch/index"
 )
 
 // embedBatch is how many chunks are embedded between progress reports.
@@ -112,9 +113,9 @@ func (a *App) changedPosts(ctx context.Context, source int, posts []semsearch.Po
 	return out, nil
 }
 
-// storePending embeds the pending posts source by source and stores each source's
-// posts only once all of its chunks are embedded, so an embedder failure
-// leaves that source untouched. Each post is replaced atomically.
+// storePending embeds the pending posts source by source and stores each
+// source's posts in one transaction once all of its chunks are embedded: a
+// source that fails to embed or store leaves the index as it was.
 func (a *App) storePending(ctx context.Context, rep *semsearch.IngestReport, pending []pendingPost, progress Progress) error {
 	totalChunks := 0
 	for _, p := range pending {
@@ -144,27 +145,47 @@ func (a *App) storePending(ctx context.Context, rep *semsearch.IngestReport, pen
 			start = end
 			continue
 		}
-		for i, p := range group {
-			if err := a.store.Put(ctx, p.post, p.chunks, vecs[i]); err != nil {
-				if ctx.Err() != nil {
-					return ctx.Err()
-				}
-				src.Error = fmt.Sprintf("store post %s: %v", p.post.ID, err)
-				break
+		docs := sourceDocs(group, vecs)
+		if err := a.store.PutMany(ctx, docs); err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
 			}
+			src.Error = fmt.Sprintf("store: %v", err)
+			a.log.Warn("storing failed", "source", src.Source, "err", err)
+			start = end
+			continue
+		}
+		for _, d := range docs {
 			// Logged only after the commit: a crash test relies on every
 			// logged post being durable.
-			a.log.Debug("post stored", "id", p.post.ID, "chunks", len(p.chunks))
+			a.log.Debug("post stored", "id", d.Post.ID, "chunks", len(d.Chunks))
 			src.Posts++
-			src.Chunks += len(p.chunks)
+			src.Chunks += len(d.Chunks)
 			rep.Posts++
-			rep.Chunks += len(p.chunks)
-			postsDone++
-			report()
+			rep.Chunks += len(d.Chunks)
 		}
+		postsDone += len(group)
+		report()
 		start = end
 	}
 	return nil
+}
+
+// sourceDocs pairs a source's posts with their vectors. A source that lists
+// a post twice (a feed repeating a GUID) keeps the last copy.
+func sourceDocs(group []pendingPost, vecs [][][]float32) []index.Doc {
+	docs := make([]index.Doc, 0, len(group))
+	at := make(map[string]int, len(group))
+	for i, p := range group {
+		d := index.Doc{Post: p.post, Chunks: p.chunks, Vecs: vecs[i]}
+		if j, ok := at[p.post.ID]; ok {
+			docs[j] = d
+			continue
+		}
+		at[p.post.ID] = len(docs)
+		docs = append(docs, d)
+	}
+	return docs
 }
 
 // embedPosts embeds the chunks of posts in batches, telling done how many
