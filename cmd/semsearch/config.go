@@ -102,27 +102,22 @@ func envString(key, def string) string {
 // envInt and envDuration read a default from the environment; a malformed
 // value is remembered and reported before any command runs.
 func (g *globalFlags) envInt(key string, def int) int {
-	v, ok := os.LookupEnv(key)
-	if !ok || v == "" {
-		return def
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil {
-		g.envErrs = append(g.envErrs, fmt.Errorf("%s=%q: want an integer", key, v))
-		return def
-	}
-	return n
+	return envParsed(g, key, def, strconv.Atoi, "an integer")
 }
 
 func (g *globalFlags) envDuration(key string, def time.Duration) time.Duration {
+	return envParsed(g, key, def, time.ParseDuration, "a duration such as 30s")
+}
+
+func envParsed[T any](g *globalFlags, key string, def T, parse func(string) (T, error), want string) T {
 	v, ok := os.LookupEnv(key)
 	if !ok || v == "" {
 		return def
 	}
-	d, err := time.ParseDuration(v)
+	x, err := parse(v)
 	if err != nil {
-		g.envErrs = append(g.envErrs, fmt.Errorf("%s=%q: want a duration such as 30s", key, v))
+		g.envErrs = append(g.envErrs, fmt.Errorf("%s=%q: want %s", key, v, want))
 		return def
 	}
-	return d
+	return x
 }
