@@ -20,7 +20,6 @@ import (
 // App is an open index with its embedder. It is safe for concurrent use;
 // ingests are serialised so one post is never embedded twice at once.
 type App struct {
-	cfg      Config
 	log      *slog.Logger
 	store    *index.Store
 	raw      semsearch.Embedder // the provider, uncached (for /v1/embeddings)
@@ -58,7 +57,6 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		}
 	}
 	a := &App{
-		cfg:      cfg,
 		log:      cfg.Logger,
 		store:    store,
 		raw:      raw,
