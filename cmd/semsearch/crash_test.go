@@ -17,6 +17,7 @@ import (
 
 	"github.com/semsearch/semsearch"
 	"github.com/semsearch/semsearch/app"
+	"github.com/semsearch/semsearch/index"
 	"github.com/semsearch/semsearch/internal/fakeembed"
 )
 
@@ -184,35 +185,69 @@ func TestCrash_KillDuringReindex(t *testing.T) {
 	defer fake.Close()
 	env, cfg := crashEnv(t, fake.URL+"/v1", "fake")
 	cli(t, env, 0, "ingest", corpus)
-	newEnv := append(append([]string{}, env...), "SEMSEARCH_EMBED_MODEL=fake-2")
-	newCfg := cfg
-	newCfg.EmbedModel = "fake-2"
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
+	other := map[string]string{"fake": "fake-2", "fake-2": "fake"}
 
+	// Each run reindexes to the other model and is killed after a random
+	// number of posts. A kill late in the run can land after the swap (the
+	// commit point), so either model may be in place afterwards, but the
+	// index must be whole under exactly one of them.
+	current, swapped := "fake", 0
 	for run := range crashRuns {
-		killAfter(t, newEnv, storedLine, 1+rng.IntN(n-1), "reindex")
-		// The old index is whole and still opens with the old model.
-		a := openChecked(t, cfg)
-		if st, _ := a.Stats(context.Background()); st.Posts != n || st.Model != "fake" {
-			t.Fatalf("run %d: after a killed reindex: %+v, want %d posts of model fake", run, st, n)
+		target := other[current]
+		killAfter(t, withModel(env, target), storedLine, 1+rng.IntN(n-1), "reindex")
+		got := storedModel(t, cfg.DataDir)
+		if got != current && got != target {
+			t.Fatalf("run %d: after a killed reindex from %s to %s the index has model %q", run, current, target, got)
+		}
+		if got == target {
+			swapped++
+		}
+		current = got
+		runCfg := cfg
+		runCfg.EmbedModel = current
+		a := openChecked(t, runCfg)
+		if st, _ := a.Stats(context.Background()); st.Posts != n {
+			t.Fatalf("run %d: after a killed reindex: %+v, want %d posts", run, st, n)
 		}
 		if id := randomPost(t, a, rng); !searchable(t, a, id) {
 			t.Fatalf("run %d: post %s is not searchable after a killed reindex", run, id)
 		}
 		a.Close()
 	}
+	t.Logf("%d of %d kills landed after the swap", swapped, crashRuns)
+
+	target := other[current]
 	var rep semsearch.IngestReport
-	if err := json.Unmarshal(cli(t, newEnv, 0, "reindex", "--json"), &rep); err != nil {
+	if err := json.Unmarshal(cli(t, withModel(env, target), 0, "reindex", "--json"), &rep); err != nil {
 		t.Fatal(err)
 	}
 	if rep.Posts != n {
 		t.Fatalf("completed reindex stored %d posts, want %d", rep.Posts, n)
 	}
-	a := openChecked(t, newCfg)
+	doneCfg := cfg
+	doneCfg.EmbedModel = target
+	a := openChecked(t, doneCfg)
 	defer a.Close()
-	if st, _ := a.Stats(context.Background()); st.Posts != n || st.Model != "fake-2" {
-		t.Fatalf("after reindex: %+v, want %d posts of model fake-2", st, n)
+	if st, _ := a.Stats(context.Background()); st.Posts != n || st.Model != target {
+		t.Fatalf("after reindex: %+v, want %d posts of model %s", st, n, target)
 	}
+}
+
+func withModel(env []string, model string) []string {
+	return append(append([]string{}, env...), "SEMSEARCH_EMBED_MODEL="+model)
+}
+
+// storedModel reads which model the index in dir was built with.
+func storedModel(t *testing.T, dir string) string {
+	t.Helper()
+	s, err := index.Open(context.Background(), dir, "", 0)
+	if err != nil {
+		t.Fatalf("reopen after kill: %v", err)
+	}
+	defer s.Close()
+	model, _ := s.Model()
+	return model
 }
 
 var deletedLine = regexp.MustCompile(`^deleted (\S+)`)
