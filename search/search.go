@@ -40,6 +40,7 @@ type Options struct {
 	PassageChars     int // passage window in bytes around the first match; negative: whole chunk
 
 	QueryEmbedTimeout time.Duration // bound on embedding one query, retries included
+	MaxQueryRunes     int           // longest query accepted (0: semsearch.MaxQueryRunes)
 	Logger            *slog.Logger  // nil: discard
 }
 
@@ -64,6 +65,7 @@ var defaultOptions = Options{
 	PassageChars:     300,
 
 	QueryEmbedTimeout: 5 * time.Second,
+	MaxQueryRunes:     semsearch.MaxQueryRunes,
 	Logger:            slog.New(slog.DiscardHandler),
 }
 
@@ -100,6 +102,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.QueryEmbedTimeout <= 0 {
 		o.QueryEmbedTimeout = d.QueryEmbedTimeout
+	}
+	if o.MaxQueryRunes <= 0 {
+		o.MaxQueryRunes = d.MaxQueryRunes
 	}
 	if o.Logger == nil {
 		o.Logger = d.Logger
@@ -144,8 +149,8 @@ func (s *Searcher) Search(ctx context.Context, q semsearch.Query) ([]semsearch.R
 	if text == "" {
 		return nil, semsearch.Errorf(semsearch.EInvalid, "the query is empty")
 	}
-	if n := utf8.RuneCountInString(text); n > semsearch.MaxQueryRunes {
-		return nil, semsearch.Errorf(semsearch.EInvalid, "the query is too long: %d characters, at most %d", n, semsearch.MaxQueryRunes)
+	if n := utf8.RuneCountInString(text); n > s.opts.MaxQueryRunes {
+		return nil, semsearch.Errorf(semsearch.EInvalid, "the query is too long: %d characters, at most %d", n, s.opts.MaxQueryRunes)
 	}
 	if err := checkK(q.K); err != nil {
 		return nil, err

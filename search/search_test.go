@@ -318,3 +318,20 @@ func TestFuse(t *testing.T) {
 		t.Fatalf("blend = %+v", blend)
 	}
 }
+
+// Evaluation runs test collections whose queries are longer than the API
+// allows; MaxQueryRunes lifts the limit for such a Searcher only.
+func TestSearcher_MaxQueryRunesOption(t *testing.T) {
+	_, st := newTestSearcher(t)
+	long := strings.Repeat("car ", semsearch.MaxQueryRunes/4+10)
+	for _, tc := range []struct {
+		limit   int
+		wantErr bool
+	}{{0, true}, {semsearch.MaxQueryRunes, true}, {semsearch.MaxTextRunes, false}} {
+		s := NewWithOptions(st, conceptEmbedder{}, Options{MaxQueryRunes: tc.limit})
+		rs, err := s.Search(context.Background(), semsearch.Query{Text: long, K: 5, Mode: semsearch.ModeLexical})
+		if gotErr := semsearch.ErrorCode(err) == semsearch.EInvalid; gotErr != tc.wantErr || (!tc.wantErr && len(rs) == 0) {
+			t.Errorf("limit %d: %d results, err %v; want error %v", tc.limit, len(rs), err, tc.wantErr)
+		}
+	}
+}

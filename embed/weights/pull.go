@@ -49,7 +49,7 @@ func pullModel(ctx context.Context, hubBaseURL string, m Model, modelsDir string
 	}
 	for _, f := range m.Files {
 		dst := Path(modelsDir, name, f.Path)
-		if got, err := fileSHA256(dst); err == nil && got == f.SHA256 {
+		if got, err := fileSHA256(dst); err == nil && f.Accepts(got) {
 			continue
 		}
 		u, err := fileURL(hubBaseURL, m, f.Path)
@@ -57,7 +57,7 @@ func pullModel(ctx context.Context, hubBaseURL string, m Model, modelsDir string
 			return fmt.Errorf("pull %s: %w", name, err)
 		}
 		start := time.Now()
-		n, err := download(ctx, client, u, dst, f.SHA256)
+		n, err := download(ctx, client, u, dst, f)
 		if err != nil {
 			return fmt.Errorf("pull %s: %w", name, err)
 		}
@@ -81,7 +81,7 @@ func fileURL(base string, m Model, file string) (string, error) {
 }
 
 // download fetches u into dst atomically, checking its SHA-256.
-func download(ctx context.Context, client *http.Client, u, dst, wantSHA string) (int64, error) {
+func download(ctx context.Context, client *http.Client, u, dst string, want File) (int64, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return 0, fmt.Errorf("get %s: %w", u, err)
@@ -116,8 +116,8 @@ func download(ctx context.Context, client *http.Client, u, dst, wantSHA string) 
 	if n > maxFileBytes {
 		return n, fmt.Errorf("download %s: larger than %d bytes", u, int64(maxFileBytes))
 	}
-	if got := hex.EncodeToString(h.Sum(nil)); got != wantSHA {
-		return n, fmt.Errorf("download %s: %w (sha256 %s, want %s)", u, ErrCorrupt, got, wantSHA)
+	if got := hex.EncodeToString(h.Sum(nil)); !want.Accepts(got) {
+		return n, fmt.Errorf("download %s: %w (sha256 %s, want %s)", u, ErrCorrupt, got, want.SHA256)
 	}
 	if err := tmp.Sync(); err != nil {
 		return n, fmt.Errorf("sync %s: %w", tmp.Name(), err)

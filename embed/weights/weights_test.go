@@ -63,6 +63,50 @@ func TestRegistry_Known(t *testing.T) {
 	}
 }
 
+// A path listed twice in checksums.txt has two accepted sums, and Verify
+// takes either (the hub's copy of a file or the one `model import` writes).
+func TestBuildRegistry_AlternativeSums(t *testing.T) {
+	a, b := strings.Repeat("a", 64), strings.Repeat("b", 64)
+	reg, err := buildRegistry([]Model{{Name: "m"}}, a+"  m/x.json\n"+a+"  m/y.json\n"+b+"  m/x.json\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := reg["m"].Files
+	if len(files) != 2 || files[0].Path != "x.json" || files[0].SHA256 != a || len(files[0].Alt) != 1 || files[0].Alt[0] != b {
+		t.Fatalf("files = %+v, want x.json with sum a and alternative b, then y.json", files)
+	}
+	for _, tc := range []struct {
+		sum  string
+		want bool
+	}{{a, true}, {b, true}, {strings.Repeat("c", 64), false}, {"", false}} {
+		if got := files[0].Accepts(tc.sum); got != tc.want {
+			t.Errorf("Accepts(%.8s…) = %v, want %v", tc.sum, got, tc.want)
+		}
+	}
+
+	m, content := fakeModel("")
+	dir := t.TempDir()
+	for p, c := range content {
+		if p == "config.json" {
+			c = []byte(`{"hidden_size":4, "imported":true}`)
+		}
+		dst := Path(dir, m.Name, p)
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(dst, c, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := verifyModel(dir, m); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("before the alternative is recorded: %v, want ErrCorrupt", err)
+	}
+	m.Files[0].Alt = []string{sum([]byte(`{"hidden_size":4, "imported":true}`))}
+	if err := verifyModel(dir, m); err != nil {
+		t.Fatalf("with the alternative recorded: %v", err)
+	}
+}
+
 func TestBuildRegistry_Errors(t *testing.T) {
 	base := []Model{{Name: "m"}}
 	good := strings.Repeat("a", 64)

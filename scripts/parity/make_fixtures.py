@@ -163,11 +163,38 @@ def write_debug(out_dir: str, name: str, mdir: str, tok, generator: dict) -> Non
     print(f"wrote {path} ({os.path.getsize(path)} bytes)", file=sys.stderr)
 
 
+def onnx_cross_check(onnx_path: str, tok, meta: dict, cases: list[dict]) -> float:
+    """Run the original ONNX export with onnxruntime on the same ids and return the
+    lowest cosine to the sentence-transformers embeddings (both L2-normalised).
+    An independent check that `semsearch model import` converted the export into
+    the weights sentence-transformers ran: a wrong tensor would show up here."""
+    import numpy as np
+    import onnxruntime as ort
+
+    sess = ort.InferenceSession(onnx_path, providers=["CPUExecutionProvider"])
+    worst = 1.0
+    for c in cases:
+        for key, emb_key in (("ids", "embedding"), ("query_ids", "query_embedding")):
+            if key not in c:
+                continue
+            ids = np.array([c[key]], dtype=np.int64)
+            feeds = {"input_ids": ids, "attention_mask": np.ones_like(ids), "token_type_ids": np.zeros_like(ids)}
+            hidden = sess.run(None, feeds)[0][0]
+            vec = hidden[0] if meta["pooling"] == "cls" else hidden.mean(axis=0)
+            vec = vec / np.linalg.norm(vec)
+            ref = np.array(c[emb_key])
+            worst = min(worst, float(vec @ ref / np.linalg.norm(ref)))
+    return worst
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--models", default="models", help="models dir filled by `make model`")
     ap.add_argument("--out", default=os.path.join("embed", "local", "testdata", "parity"))
+    ap.add_argument("--onnx-check", action="append", default=[], metavar="MODEL=PATH",
+                    help="cross-check MODEL's embeddings against its original ONNX export run by onnxruntime")
     args = ap.parse_args()
+    onnx_checks = dict(a.split("=", 1) for a in args.onnx_check)
 
     import sentence_transformers
     import torch
@@ -234,6 +261,13 @@ def main() -> int:
             "generator": generator,
             "cases": cases,
         }
+        if model is not None and name in onnx_checks:
+            worst = onnx_cross_check(onnx_checks[name], tok, meta, cases)
+            print(f"{name}: onnxruntime on the original export vs sentence-transformers: "
+                  f"worst cosine {worst:.9f}", file=sys.stderr)
+            if worst < 0.99999:
+                sys.exit(f"{name}: the imported weights do not match the ONNX export")
+            doc["onnx_cross_check_worst_cosine"] = worst
         if model is not None:
             write_debug(args.out, name, mdir, tok, generator)
         out = os.path.join(args.out, f"{name}.json")
