@@ -21,6 +21,7 @@ import (
 // ingests are serialised so one post is never embedded twice at once.
 type App struct {
 	log      *slog.Logger
+	lock     *dirLock // shared: keeps a reindex from swapping the store underneath
 	store    *index.Store
 	raw      semsearch.Embedder // the provider, uncached (for /v1/embeddings)
 	emb      semsearch.Embedder // cached by (model, text hash) in the store
@@ -38,13 +39,19 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
 		return nil, fmt.Errorf("create data dir %s: %w", cfg.DataDir, err)
 	}
+	lock, err := lockDir(cfg.DataDir, false)
+	if err != nil {
+		return nil, err
+	}
 	raw, tokens, err := openEmbedder(ctx, cfg)
 	if err != nil {
+		lock.unlock()
 		return nil, err
 	}
 	store, err := index.Open(ctx, cfg.DataDir, raw.Model(), raw.Dims())
 	if err != nil {
 		closeEmbedder(raw)
+		lock.unlock()
 		return nil, err
 	}
 	chunking := cfg.Chunk
@@ -58,6 +65,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	}
 	a := &App{
 		log:      cfg.Logger,
+		lock:     lock,
 		store:    store,
 		raw:      raw,
 		emb:      embed.Cached(raw, store),
@@ -76,7 +84,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 // Close releases the index and the embedder.
 func (a *App) Close() error {
 	err := a.store.Close()
-	return errors.Join(err, closeEmbedder(a.raw))
+	return errors.Join(err, closeEmbedder(a.raw), a.lock.unlock())
 }
 
 // lockWrites takes the writer slot, or gives up when ctx ends.

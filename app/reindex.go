@@ -18,9 +18,15 @@ const reindexDir = ".reindex"
 // embedder (after a model or chunking change). The new index is built beside
 // the old one and swapped in with one rename, so a crash at any point leaves
 // the old index whole, still searchable, and a re-run starts over cleanly.
-func Reindex(ctx context.Context, cfg Config, progress Progress) (semsearch.IngestReport, error) {
+// It refuses to run while another process has the data dir open.
+func Reindex(ctx context.Context, cfg Config, progress Progress) (_ semsearch.IngestReport, err error) {
 	cfg = cfg.withDefaults()
 	var rep semsearch.IngestReport
+	lock, err := lockDir(cfg.DataDir, true)
+	if err != nil {
+		return rep, err
+	}
+	defer func() { err = errors.Join(err, lock.unlock()) }()
 	tmp := filepath.Join(cfg.DataDir, reindexDir)
 	if err := os.RemoveAll(tmp); err != nil {
 		return rep, fmt.Errorf("remove stale %s: %w", tmp, err)
