@@ -75,6 +75,7 @@ func run() error {
 		name = ds.Name
 	}
 	for _, v := range variants {
+		v.opts.MaxQueryRunes = semsearch.MaxTextRunes // test collections' queries are scored whole, as by `semsearch eval`
 		s := search.NewWithOptions(st, emb, v.opts)
 		var rep eval.Report
 		if ds == nil {
