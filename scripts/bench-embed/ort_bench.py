@@ -114,6 +114,8 @@ def build_graph(model_dir):
         x = layernorm(node("Add", [linear(g, p + "output.dense"), x]), p + "output.LayerNorm")
     if pooling_mode(model_dir) == "cls":
         pooled = node("Gather", [x, const("zero", np.array(0, dtype=np.int64))], axis=1)
+        # The transformer optimizer keeps the [CLS] row as [batch, 1, H]: say [batch, H].
+        pooled = node("Reshape", [pooled, const("cls_shape", np.array([-1, H], dtype=np.int64))])
     else:
         pooled = node("ReduceMean", [x], axes=[1], keepdims=0)
     out = node("LpNormalization", [pooled], axis=-1, p=2)
