@@ -187,3 +187,28 @@ func TestCLI_EvalLongQueries(t *testing.T) {
 		t.Fatalf("eval of a 1,880-character query: %+v, want 1 query with nDCG@10 1", rep)
 	}
 }
+
+// A reindex swaps the database file, so it must not run under a live server
+// (the server would keep writing to the replaced file); an ingest beside the
+// server is fine.
+func TestCLI_ReindexRefusedWhileServing(t *testing.T) {
+	fake := fakeembed.New()
+	defer fake.Close()
+	env, _ := crashEnv(t, fake.URL+"/v1", "fake")
+	srv := startServer(t, env)
+	posts := crashCorpus(t, 3)
+	cli(t, env, 0, "ingest", posts)
+
+	cmd := exec.Command(binPath, "reindex")
+	cmd.Env = append(os.Environ(), withModel(env, "fake-2")...)
+	out, err := cmd.CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() == 0 || !strings.Contains(string(out), "in use by another semsearch process") {
+		t.Fatalf("reindex under a running server: %v\n%s", err, out)
+	}
+	srv.stop(t)
+
+	var rep semsearch.IngestReport
+	if err := json.Unmarshal(cli(t, withModel(env, "fake-2"), 0, "reindex", "--json"), &rep); err != nil || rep.Posts != 3 {
+		t.Fatalf("reindex after the server stopped: %+v, %v", rep, err)
+	}
+}
