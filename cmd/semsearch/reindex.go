@@ -15,7 +15,9 @@ func newReindexCommand(env *cliEnv) *cobra.Command {
 		Short: "Re-embed every stored post with the configured model",
 		Long: `Reindex re-chunks and re-embeds every stored post with the configured embedder,
 after a model change. The new index is built beside the old one and swapped in at
-the end: until then the old one stays whole. Stop a running server first.`,
+the end: until then the old one stays whole. It refuses to start while a server or
+an ingest has the data dir open (they would keep writing to the replaced file): stop
+them first, then start the server again with the new model.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			p := newProgress(env.stderr, env.log)
