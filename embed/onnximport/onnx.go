@@ -164,6 +164,11 @@ func parseTensor(b []byte) (string, tensor, error) {
 	for _, d := range t.dims {
 		n *= d
 	}
+	if n == 0 {
+		// Empty: no weight of an encoder. Dropping it also keeps a shape
+		// like [2^31, 0] from costing 2^31 steps of a transpose.
+		return name, tensor{}, nil
+	}
 	switch {
 	case raw != nil:
 		if len(raw) != 4*n {
