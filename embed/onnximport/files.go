@@ -69,7 +69,7 @@ func configJSON(s bertShape, heads int) ([]byte, error) {
 		PositionEmbType string   `json:"position_embedding_type"`
 		TypeVocabSize   int      `json:"type_vocab_size"`
 		VocabSize       int      `json:"vocab_size"`
-	}{[]string{"BertModel"}, "gelu", s.Hidden, s.Intermediate, 1e-12, s.Positions, "bert", heads, s.Layers, 0, "absolute", s.TypeVocab, s.Vocab})
+	}{[]string{"BertModel"}, "gelu", s.Hidden, s.Intermediate, 1e-12, s.Positions, "bert", heads, s.Layers, 0, "absolute", s.TypeVocab, s.Vocab}), nil
 }
 
 // tokenizerInfo is what vocab.txt and tokenizer_config.json are made from.
@@ -143,7 +143,7 @@ func poolingConfig(m weights.Model, dims int) []byte {
 	return fmt.Appendf(nil, "{\n  \"word_embedding_dimension\": %d,\n  \"pooling_mode_cls_token\": %t,\n  \"pooling_mode_mean_tokens\": %t,\n  \"pooling_mode_max_tokens\": false,\n  \"pooling_mode_mean_sqrt_len_tokens\": false\n}", dims, cls, !cls)
 }
 
-func tokenizerConfig(m weights.Model) ([]byte, error) {
+func tokenizerConfig(m weights.Model) []byte {
 	return indentJSON(map[string]any{
 		"do_lower_case": m.LowerCase, "model_max_length": m.MaxTokens, "tokenizer_class": "BertTokenizer",
 		"cls_token": "[CLS]", "sep_token": "[SEP]", "pad_token": "[PAD]", "unk_token": "[UNK]", "mask_token": "[MASK]",
@@ -152,7 +152,7 @@ func tokenizerConfig(m weights.Model) ([]byte, error) {
 
 const specialTokensMap = `{"unk_token": "[UNK]", "sep_token": "[SEP]", "pad_token": "[PAD]", "cls_token": "[CLS]", "mask_token": "[MASK]"}`
 
-func sentenceTransformersConfig(m weights.Model) ([]byte, error) {
+func sentenceTransformersConfig(m weights.Model) []byte {
 	prompts := map[string]string{}
 	if m.QueryPrefix != "" {
 		prompts["query"] = m.QueryPrefix
@@ -160,6 +160,9 @@ func sentenceTransformersConfig(m weights.Model) ([]byte, error) {
 	return indentJSON(map[string]any{"prompts": prompts, "default_prompt_name": nil})
 }
 
-func indentJSON(v any) ([]byte, error) {
-	return json.MarshalIndent(v, "", "  ")
+// indentJSON marshals plain maps and structs of strings, numbers and bools,
+// which cannot fail.
+func indentJSON(v any) []byte {
+	b, _ := json.MarshalIndent(v, "", "  ")
+	return b
 }

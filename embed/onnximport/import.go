@@ -79,25 +79,17 @@ func modelFiles(m weights.Model, onnxBytes, tokJSON []byte) (map[string][]byte, 
 	if err != nil {
 		return nil, err
 	}
-	tokConfig, err := tokenizerConfig(m)
-	if err != nil {
-		return nil, err
-	}
-	stConfig, err := sentenceTransformersConfig(m)
-	if err != nil {
-		return nil, err
-	}
 	made := map[string][]byte{
 		weights.WeightsFile:                 safetensorsFile(tensors),
 		weights.ConfigFile:                  config,
 		weights.VocabFile:                   vocabTxt(tok),
-		weights.TokenizerConfig:             tokConfig,
+		weights.TokenizerConfig:             tokenizerConfig(m),
 		"tokenizer.json":                    tokJSON,
 		"special_tokens_map.json":           []byte(specialTokensMap),
 		"modules.json":                      []byte(modulesJSON),
 		"sentence_bert_config.json":         sentenceBertConfig(m),
 		"1_Pooling/config.json":             poolingConfig(m, shape.Hidden),
-		"config_sentence_transformers.json": stConfig,
+		"config_sentence_transformers.json": sentenceTransformersConfig(m),
 	}
 	out := make(map[string][]byte, len(m.Files))
 	for _, f := range m.Files {
