@@ -21,14 +21,13 @@ import (
 func (s *Store) load(ctx context.Context) error {
 	// The change sequence is read first: changes committed while loading
 	// are applied again by the next sync, which is harmless.
-	var seq int64
-	if err := s.db.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM changes`).Scan(&seq); err != nil {
-		return fmt.Errorf("read change log: %w", err)
+	seq, err := lastChange(ctx, s.db)
+	if err != nil {
+		return err
 	}
-	var model string
-	var dims int
-	if err := s.db.QueryRowContext(ctx, `SELECT model, dims FROM meta WHERE id = 1`).Scan(&model, &dims); err != nil {
-		return fmt.Errorf("read model: %w", err)
+	model, dims, err := storedModel(ctx, s.db)
+	if err != nil {
+		return err
 	}
 	posts, err := s.loadPosts(ctx)
 	if err != nil {

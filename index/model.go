@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"github.com/semsearch/semsearch"
@@ -57,4 +58,20 @@ func (s *Store) SetModel(ctx context.Context, model string, dims int) error {
 		pm.post.ContentHash = ""
 	}
 	return nil
+}
+
+// rowQuerier is what *sql.DB and *sql.Tx share for one-row reads.
+type rowQuerier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// storedModel reads the model and dimension the database records. An index
+// not yet created gives an error wrapping sql.ErrNoRows.
+func storedModel(ctx context.Context, q rowQuerier) (string, int, error) {
+	var model string
+	var dims int
+	if err := q.QueryRowContext(ctx, `SELECT model, dims FROM meta WHERE id = 1`).Scan(&model, &dims); err != nil {
+		return "", 0, fmt.Errorf("read model: %w", err)
+	}
+	return model, dims, nil
 }

@@ -107,10 +107,9 @@ func (s *Store) putTx(ctx context.Context, docs []Doc, norms [][][]float32) ([]i
 	// Another process may have switched the model since this one loaded:
 	// checked inside the write transaction, so no vector of the old
 	// dimension lands in an index of the new one.
-	var model string
-	var dims int
-	if err := tx.QueryRowContext(ctx, `SELECT model, dims FROM meta WHERE id = 1`).Scan(&model, &dims); err != nil {
-		return nil, fmt.Errorf("read model: %w", err)
+	model, dims, err := storedModel(ctx, tx)
+	if err != nil {
+		return nil, err
 	}
 	if m, d := s.Model(); model != m || dims != d {
 		return nil, semsearch.Errorf(semsearch.EConflict, "the index was switched to model %q (%d dims) by another process: restart semsearch", model, dims)

@@ -102,9 +102,7 @@ func (s *Store) init(ctx context.Context, model string, dims int) error {
 	if err := migrate(ctx, s.db); err != nil {
 		return err
 	}
-	var have string
-	var haveDims int
-	err := s.db.QueryRowContext(ctx, `SELECT model, dims FROM meta WHERE id = 1`).Scan(&have, &haveDims)
+	have, haveDims, err := storedModel(ctx, s.db)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		if model == "" {
@@ -114,7 +112,7 @@ func (s *Store) init(ctx context.Context, model string, dims int) error {
 			return fmt.Errorf("record model: %w", err)
 		}
 	case err != nil:
-		return fmt.Errorf("read model: %w", err)
+		return err
 	case model != "" && (have != model || haveDims != dims):
 		return semsearch.Errorf(semsearch.EConflict,
 			"the index was built with model %q (%d dims) but %q (%d dims) is configured: run `semsearch reindex` to re-embed every post with the new model, or configure %q again",

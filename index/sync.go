@@ -28,6 +28,15 @@ func logChange(ctx context.Context, tx *sql.Tx, postID string) (int64, error) {
 	return seq, nil
 }
 
+// lastChange is the newest change-log sequence number (0 for none).
+func lastChange(ctx context.Context, q rowQuerier) (int64, error) {
+	var seq int64
+	if err := q.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM changes`).Scan(&seq); err != nil {
+		return 0, fmt.Errorf("read change log: %w", err)
+	}
+	return seq, nil
+}
+
 // advance notes that this process applied its own change seq. When another
 // process wrote in between, the gap stays open and the next sync fills it.
 // Callers hold mu.
@@ -43,9 +52,9 @@ func (s *Store) advance(seq int64) {
 // so or has been pruned past this process. It costs one indexed query when
 // nothing changed.
 func (s *Store) sync(ctx context.Context) error {
-	var last int64
-	if err := s.db.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM changes`).Scan(&last); err != nil {
-		return fmt.Errorf("read change log: %w", err)
+	last, err := lastChange(ctx, s.db)
+	if err != nil {
+		return err
 	}
 	s.mu.RLock()
 	cur := s.seq
