@@ -3,6 +3,8 @@ package chunk
 import (
 	"strings"
 	"unicode"
+
+	"github.com/semsearch/semsearch"
 )
 
 // blockKind is the kind of one structural block of clean text.
@@ -69,18 +71,18 @@ func parseBlocks(text string) []block {
 			if trimmed != "" {
 				cur.end = ce
 			}
-			if isFence(trimmed) {
+			if semsearch.IsFence(trimmed) {
 				inCode = false
 				closeCur()
 			}
 		case trimmed == "":
 			closeCur()
-		case isFence(trimmed):
+		case semsearch.IsFence(trimmed):
 			closeCur()
 			cur = &block{kind: kindCode, start: cs, end: ce}
 			inCode = true
 		default:
-			if level, title, ok := headingLine(trimmed); ok {
+			if level, title, ok := semsearch.HeadingLine(trimmed); ok {
 				closeCur()
 				out = append(out, block{kind: kindHeading, start: cs, end: ce, level: level, title: title})
 				break
@@ -98,26 +100,8 @@ func parseBlocks(text string) []block {
 	return out
 }
 
-func isFence(trimmed string) bool { return strings.HasPrefix(trimmed, "```") }
-
 func isListItem(trimmed string) bool {
 	return len(trimmed) >= 2 && strings.ContainsRune("-*+", rune(trimmed[0])) && (trimmed[1] == ' ' || trimmed[1] == '\t')
-}
-
-// headingLine recognises "#… title": 1–6 '#' then a space or tab. A closing
-// run of '#' (as in "## Title ##") is dropped from the title.
-func headingLine(trimmed string) (level int, title string, ok bool) {
-	for level < len(trimmed) && trimmed[level] == '#' {
-		level++
-	}
-	if level == 0 || level > 6 || level == len(trimmed) || (trimmed[level] != ' ' && trimmed[level] != '\t') {
-		return 0, "", false
-	}
-	title = strings.TrimSpace(trimmed[level:])
-	if t := strings.TrimRight(title, "#"); t != title && (t == "" || strings.HasSuffix(t, " ") || strings.HasSuffix(t, "\t")) {
-		title = strings.TrimSpace(t)
-	}
-	return level, title, true
 }
 
 // parseSections groups blocks into sections. It returns none for blank text.

@@ -2,11 +2,12 @@ package ingest
 
 import (
 	"html"
-	"regexp"
 	"strings"
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/semsearch/semsearch"
 )
 
 // textBuilder assembles clean text as a sequence of blocks (headings,
@@ -27,14 +28,11 @@ func (b *textBuilder) add(block string) {
 	if block == "" || block == "-" || strings.Trim(block, "#- ") == "" {
 		return
 	}
-	if headingLine.MatchString(block) {
+	if _, _, ok := semsearch.HeadingLine(block); ok {
 		block = `\` + block
 	}
 	b.blocks = append(b.blocks, block)
 }
-
-// headingLine matches what the chunker reads as a heading.
-var headingLine = regexp.MustCompile(`^#{1,6} `)
 
 // addHeading appends a heading line of the given level (1–6).
 func (b *textBuilder) addHeading(level int, text string) {

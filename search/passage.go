@@ -1,12 +1,10 @@
 package search
 
 import (
-	"regexp"
 	"strings"
-)
 
-// headingMark is the "## " that marks a heading line in clean text.
-var headingMark = regexp.MustCompile(`^#{1,6} `)
+	"github.com/semsearch/semsearch"
+)
 
 // displayText turns a chunk's clean text into what a reader sees in a
 // passage: heading lines lose their "#" marks (the heading is shown on its
@@ -16,12 +14,12 @@ func displayText(text string) string {
 	out := lines[:0]
 	inFence := false
 	for _, l := range lines {
-		if strings.HasPrefix(l, "```") {
+		if semsearch.IsFence(l) {
 			inFence = !inFence
 			continue
 		}
-		if !inFence {
-			l = headingMark.ReplaceAllString(l, "")
+		if level, _, ok := semsearch.HeadingLine(l); ok && !inFence {
+			l = l[level+1:]
 		}
 		out = append(out, l)
 	}
