@@ -12,6 +12,7 @@ const (
 	EConflict    = "conflict"    // 409
 	ETooLarge    = "too_large"   // 413
 	EUnavailable = "unavailable" // 503
+	EUpstream    = "upstream"    // 502: a remote source failed
 	EInternal    = "internal"    // 500
 )
 

@@ -1,6 +1,10 @@
 package semsearch
 
-import "time"
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+)
 
 // Mode selects the retrievers a search runs.
 type Mode string
@@ -21,19 +25,76 @@ type Filter struct {
 	Until  time.Time `json:"until,omitzero"`
 }
 
-// Input limits, checked by search and, earlier and with field names, by the
-// HTTP API.
+// Input limits, checked by Query.Validate and CheckText for every front
+// door (HTTP API, CLI, MCP).
 const (
-	MaxQueryRunes = 1000    // a search query
-	MaxTextRunes  = 100_000 // a text to find similar posts for (a whole post fits)
+	DefaultK       = 10      // posts per request when none is asked for
+	MaxK           = 100     // the most posts one request may ask for
+	MaxQueryRunes  = 1000    // a search query
+	MaxTextRunes   = 100_000 // a text to find similar posts for (a whole post fits)
+	MaxFilterRunes = 1000    // a source, author or tag filter
 )
 
 // Query is a post-level search request.
 type Query struct {
 	Text   string
-	K      int // number of posts, 1..100
+	K      int // number of posts, 1..MaxK
 	Mode   Mode
 	Filter Filter
+}
+
+// Validate checks q as every front door must: non-empty text of at most
+// MaxQueryRunes (after trimming white space), K in 1..MaxK, a known or empty
+// Mode (empty means hybrid), short filters and an ordered date range. The
+// error is an invalid *Error naming the field.
+func (q Query) Validate() error { return q.ValidateWithin(MaxQueryRunes) }
+
+// ValidateWithin is Validate with another bound on the query's length (the
+// evaluation harness scores long test-collection queries whole).
+func (q Query) ValidateWithin(maxRunes int) error {
+	text := strings.TrimSpace(q.Text)
+	if text == "" {
+		return Errorf(EInvalid, "q is required: the query is empty")
+	}
+	if err := CheckText("q", text, maxRunes); err != nil {
+		return err
+	}
+	if err := CheckK(q.K); err != nil {
+		return err
+	}
+	switch q.Mode {
+	case "", ModeHybrid, ModeVector, ModeLexical:
+	default:
+		return Errorf(EInvalid, "mode must be hybrid, vector or lexical, got %q", string(q.Mode))
+	}
+	for _, f := range []struct{ name, v string }{{"source", q.Filter.Source}, {"author", q.Filter.Author}, {"tag", q.Filter.Tag}} {
+		if err := CheckText(f.name, f.v, MaxFilterRunes); err != nil {
+			return err
+		}
+	}
+	if !q.Filter.Since.IsZero() && !q.Filter.Until.IsZero() && q.Filter.Until.Before(q.Filter.Since) {
+		return Errorf(EInvalid, "until is before since")
+	}
+	return nil
+}
+
+// CheckK checks a number of posts asked for: 1..MaxK.
+func CheckK(k int) error {
+	if k < 1 || k > MaxK {
+		return Errorf(EInvalid, "k must be an integer from 1 to %d, got %d", MaxK, k)
+	}
+	return nil
+}
+
+// CheckText checks a free-text field: valid UTF-8 of at most max runes.
+func CheckText(name, v string, max int) error {
+	if !utf8.ValidString(v) {
+		return Errorf(EInvalid, "%s is not valid UTF-8", name)
+	}
+	if n := utf8.RuneCountInString(v); n > max {
+		return Errorf(EInvalid, "%s is too long: %d characters, at most %d", name, n, max)
+	}
+	return nil
 }
 
 // Result is one post in a ranked list, with its best passages.

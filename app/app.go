@@ -18,17 +18,18 @@ import (
 )
 
 // App is an open index with its embedder. It is safe for concurrent use;
-// ingests are serialised so one post is never embedded twice at once.
+// writers take per-post locks, so one post is never embedded twice at once
+// while ingests of different posts run side by side.
 type App struct {
 	log      *slog.Logger
 	lock     *dirLock // shared: keeps a reindex from swapping the store underneath
-	store    *index.Store
+	store    Store
 	raw      semsearch.Embedder // the provider, uncached (for /v1/embeddings)
 	emb      semsearch.Embedder // cached by (model, text hash) in the store
 	searcher *search.Searcher
 	ingester *ingest.Ingester
 	chunking chunk.Options
-	writes   chan struct{} // a one-slot semaphore that honours ctx
+	posts    *postLocks
 }
 
 // Open opens (or creates) the index in cfg.DataDir with the configured
@@ -48,7 +49,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		lock.unlock()
 		return nil, err
 	}
-	store, err := index.Open(ctx, cfg.DataDir, raw.Model(), raw.Dims())
+	store, err := index.OpenWith(ctx, cfg.DataDir, raw.Model(), raw.Dims(), index.Options{Logger: cfg.Logger})
 	if err != nil {
 		closeEmbedder(raw)
 		lock.unlock()
@@ -71,7 +72,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		emb:      embed.Cached(raw, store),
 		ingester: ingest.New(cfg.Ingest),
 		chunking: chunking,
-		writes:   make(chan struct{}, 1),
+		posts:    newPostLocks(),
 	}
 	searching := cfg.Search
 	if searching.Logger == nil {
@@ -87,14 +88,13 @@ func (a *App) Close() error {
 	return errors.Join(err, closeEmbedder(a.raw), a.lock.unlock())
 }
 
-// lockWrites takes the writer slot, or gives up when ctx ends.
-func (a *App) lockWrites(ctx context.Context) (unlock func(), err error) {
-	select {
-	case a.writes <- struct{}{}:
-		return func() { <-a.writes }, nil
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
+// Run does the App's background work until ctx ends, then returns nil
+// (or the first background task's error). `serve` runs it beside the HTTP
+// server; one-shot commands never call it. Today there is no background
+// task: the source poller is meant to start here.
+func (a *App) Run(ctx context.Context) error {
+	<-ctx.Done()
+	return nil
 }
 
 // Search runs a post-level query.
@@ -117,9 +117,14 @@ func (a *App) Post(ctx context.Context, id string) (semsearch.Post, error) {
 	return a.store.Post(ctx, id)
 }
 
-// Delete removes a post from every index, atomically. It does not wait for
-// a running ingest: the store serialises the two per post.
+// Delete removes a post from every index, atomically, after any ingest
+// writing the same post.
 func (a *App) Delete(ctx context.Context, id string) error {
+	unlock, err := a.posts.lock(ctx, []string{id})
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	return a.store.Delete(ctx, id)
 }
 
@@ -128,10 +133,9 @@ func (a *App) Stats(ctx context.Context) (semsearch.Stats, error) {
 	return a.store.Stats(ctx)
 }
 
-// Ready reports whether the index answers queries.
+// Ready reports whether the index answers queries (a cheap check).
 func (a *App) Ready(ctx context.Context) error {
-	_, err := a.store.Stats(ctx)
-	return err
+	return a.store.Ready(ctx)
 }
 
 // Embedder is the uncached provider, served as /v1/embeddings.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/semsearch/semsearch"
 	"github.com/semsearch/semsearch/chunk"
@@ -36,12 +37,6 @@ type pendingPost struct {
 // embed stores nothing and is reported with its error; the others go in.
 // The returned error is non-nil only when the whole call could not run.
 func (a *App) Ingest(ctx context.Context, sources []string, opts IngestOptions) (semsearch.IngestReport, error) {
-	unlock, err := a.lockWrites(ctx)
-	if err != nil {
-		return semsearch.IngestReport{}, err
-	}
-	defer unlock()
-
 	stdin := opts.Stdin
 	if stdin == nil {
 		stdin = os.Stdin
@@ -54,7 +49,7 @@ func (a *App) Ingest(ctx context.Context, sources []string, opts IngestOptions) 
 			i := len(rep.Sources) - 1
 			if res.Err != nil {
 				rep.Sources[i].Error = res.Err.Error()
-				a.log.Warn("source failed", "source", res.Source, "err", res.Err)
+				a.log.Warn("source failed", "source", res.Source, "error", res.Err)
 				continue
 			}
 			changed, err := a.changedPosts(ctx, i, res.Posts)
@@ -66,18 +61,28 @@ func (a *App) Ingest(ctx context.Context, sources []string, opts IngestOptions) 
 			pending = append(pending, changed...)
 		}
 	}
-	err = a.storePending(ctx, &rep, pending, opts.Progress)
+	err := a.storePending(ctx, &rep, pending, opts.Progress)
 	return rep, err
+}
+
+// IngestURLs ingests sources named by an untrusted caller (the HTTP API):
+// each must pass semsearch.CheckRemoteSource, else nothing is ingested and
+// the error is invalid. Stdin is never read.
+func (a *App) IngestURLs(ctx context.Context, urls []string) (semsearch.IngestReport, error) {
+	if len(urls) == 0 {
+		return semsearch.IngestReport{}, semsearch.Errorf(semsearch.EInvalid, "no source to ingest")
+	}
+	for _, u := range urls {
+		if err := semsearch.CheckRemoteSource(u); err != nil {
+			return semsearch.IngestReport{}, err
+		}
+	}
+	return a.Ingest(ctx, urls, IngestOptions{Stdin: strings.NewReader("")})
 }
 
 // IngestPosts stores posts already in hand (the eval harness, tests) under
 // one source name, as Ingest does for a parsed source.
 func (a *App) IngestPosts(ctx context.Context, source string, posts []semsearch.Post) (semsearch.SourceReport, error) {
-	unlock, err := a.lockWrites(ctx)
-	if err != nil {
-		return semsearch.SourceReport{}, err
-	}
-	defer unlock()
 	rep := semsearch.IngestReport{Sources: []semsearch.SourceReport{{Source: source}}}
 	pending, err := a.changedPosts(ctx, 0, posts)
 	if err != nil {
@@ -115,12 +120,12 @@ func (a *App) changedPosts(ctx context.Context, source int, posts []semsearch.Po
 
 // storePending embeds the pending posts source by source and stores each
 // source's posts in one transaction once all of its chunks are embedded: a
-// source that fails to embed or store leaves the index as it was.
+// source that fails to embed or store leaves the index as it was. Each
+// source's posts are locked while it is embedded and stored, and re-checked
+// under the lock: a post another writer stored meanwhile with the same
+// content counts as unchanged, not embedded again.
 func (a *App) storePending(ctx context.Context, rep *semsearch.IngestReport, pending []pendingPost, progress Progress) error {
-	totalChunks := 0
-	for _, p := range pending {
-		totalChunks += len(p.chunks)
-	}
+	totalChunks := chunkCount(pending)
 	postsDone, chunksDone := 0, 0
 	report := func() {
 		if progress != nil {
@@ -135,40 +140,83 @@ func (a *App) storePending(ctx context.Context, rep *semsearch.IngestReport, pen
 		}
 		group := pending[start:end]
 		src := &rep.Sources[group[0].source]
-		vecs, err := a.embedPosts(ctx, group, func(n int) { chunksDone += n; report() })
-		if err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			src.Error = err.Error()
-			a.log.Warn("embedding failed", "source", src.Source, "err", err)
-			start = end
-			continue
-		}
-		docs := sourceDocs(group, vecs)
-		if err := a.store.PutMany(ctx, docs); err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			src.Error = fmt.Sprintf("store: %v", err)
-			a.log.Warn("storing failed", "source", src.Source, "err", err)
-			start = end
-			continue
-		}
-		for _, d := range docs {
-			// Logged only after the commit: a crash test relies on every
-			// logged post being durable.
-			a.log.Debug("post stored", "id", d.Post.ID, "chunks", len(d.Chunks))
-			src.Posts++
-			src.Chunks += len(d.Chunks)
-			rep.Posts++
-			rep.Chunks += len(d.Chunks)
+		if err := a.storeSource(ctx, rep, src, group, func(n int) { chunksDone += n; report() }); err != nil {
+			return err
 		}
 		postsDone += len(group)
 		report()
 		start = end
 	}
 	return nil
+}
+
+// storeSource embeds and stores one source's pending posts under their
+// locks. A failure is recorded in src; the returned error is ctx's only.
+func (a *App) storeSource(ctx context.Context, rep *semsearch.IngestReport, src *semsearch.SourceReport, group []pendingPost, done func(int)) error {
+	ids := make([]string, len(group))
+	for i, p := range group {
+		ids[i] = p.post.ID
+	}
+	unlock, err := a.posts.lock(ctx, ids)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	total := chunkCount(group)
+	group, err = a.stillChanged(ctx, rep, src, group)
+	if err != nil {
+		src.Error = err.Error()
+		return ctx.Err()
+	}
+	done(total - chunkCount(group)) // stored meanwhile: nothing to embed
+	vecs, err := a.embedPosts(ctx, group, done)
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		src.Error = err.Error()
+		a.log.Warn("embedding failed", "source", src.Source, "error", err)
+		return nil
+	}
+	docs := sourceDocs(group, vecs)
+	if err := a.store.PutMany(ctx, docs); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		src.Error = fmt.Sprintf("store: %v", err)
+		a.log.Warn("storing failed", "source", src.Source, "error", err)
+		return nil
+	}
+	for _, d := range docs {
+		// Logged only after the commit: a crash test relies on every
+		// logged post being durable.
+		a.log.Debug("post stored", "id", d.Post.ID, "chunks", len(d.Chunks))
+		src.Posts++
+		src.Chunks += len(d.Chunks)
+		rep.Posts++
+		rep.Chunks += len(d.Chunks)
+	}
+	return nil
+}
+
+// stillChanged drops, under the posts' locks, the posts another writer
+// stored with the same content since they were found changed, and counts
+// them as unchanged.
+func (a *App) stillChanged(ctx context.Context, rep *semsearch.IngestReport, src *semsearch.SourceReport, group []pendingPost) ([]pendingPost, error) {
+	kept := group[:0:0]
+	for _, p := range group {
+		hash, ok, err := a.store.PostHash(ctx, p.post.ID)
+		if err != nil {
+			return nil, fmt.Errorf("look up post %s: %w", p.post.ID, err)
+		}
+		if ok && hash == p.post.ContentHash {
+			src.Unchanged++
+			rep.Unchanged++
+			continue
+		}
+		kept = append(kept, p)
+	}
+	return kept, nil
 }
 
 // sourceDocs pairs a source's posts with their vectors. A source that lists
@@ -212,4 +260,12 @@ func (a *App) embedPosts(ctx context.Context, posts []pendingPost, done func(int
 		out[i], flat = flat[:len(p.chunks)], flat[len(p.chunks):]
 	}
 	return out, nil
+}
+
+func chunkCount(posts []pendingPost) int {
+	n := 0
+	for _, p := range posts {
+		n += len(p.chunks)
+	}
+	return n
 }

@@ -3,18 +3,14 @@ package index
 import (
 	"context"
 	"fmt"
-	"runtime"
-	"sync"
-
-	chromem "github.com/philippgille/chromem-go"
 
 	"github.com/semsearch/semsearch"
 )
 
 // load reads the post catalog and every chunk vector into memory and builds
-// a fresh chromem collection. Vectors are read in one query and
-// reinterpreted in place (see decodeVector); chromem keeps the slices as
-// given because they are stored normalised.
+// a fresh VectorIndex. Vectors are read in one query and reinterpreted in
+// place (see decodeVector); they are stored normalised, so the index can
+// keep the slices as given.
 //
 // It replaces the whole in-memory state: at Open, and when sync finds that
 // another process changed more than it can apply post by post.
@@ -33,19 +29,19 @@ func (s *Store) load(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	coll, err := newCollection()
+	vecs, err := s.newVecs(dims)
 	if err != nil {
-		return fmt.Errorf("create vector collection: %w", err)
+		return err
 	}
-	// Pipeline: this goroutine reads and decodes rows while workers add the
-	// previous batches to chromem (which checks each vector's norm).
-	batches := make(chan []chromem.Document, 4)
+	// Pipeline: this goroutine reads and decodes rows while another adds
+	// the previous batches to the vector index.
+	batches := make(chan vectorBatch, 4)
 	addErr := make(chan error, 1)
 	go func() {
 		var first error
-		for batch := range batches {
+		for b := range batches {
 			if first == nil {
-				first = addDocuments(ctx, coll, batch)
+				first = vecs.Add(ctx, b.ids, b.vecs)
 			}
 		}
 		addErr <- first
@@ -61,16 +57,22 @@ func (s *Store) load(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.model, s.dims, s.seq = model, dims, seq
-	s.coll, s.posts, s.chunks = coll, posts, chunks
+	s.vecs, s.posts, s.chunks = vecs, posts, chunks
 	return nil
 }
 
-// loadBatch is how many documents travel to the chromem workers at once.
+// loadBatch is how many vectors travel to the vector index at once.
 const loadBatch = 2048
+
+// vectorBatch is a run of chunk vectors on their way to the vector index.
+type vectorBatch struct {
+	ids  []string
+	vecs [][]float32
+}
 
 // readVectors reads every chunk vector in one query, records the chunks in
 // posts, and sends them to out in batches.
-func (s *Store) readVectors(ctx context.Context, dims int, posts map[string]*postMeta, out chan<- []chromem.Document) (map[string]*chunkMeta, error) {
+func (s *Store) readVectors(ctx context.Context, dims int, posts map[string]*postMeta, out chan<- vectorBatch) (map[string]*chunkMeta, error) {
 	var count int
 	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM chunks`).Scan(&count); err != nil {
 		return nil, fmt.Errorf("load vectors: %w", err)
@@ -82,7 +84,7 @@ func (s *Store) readVectors(ctx context.Context, dims int, posts map[string]*pos
 	defer rows.Close()
 	chunks := make(map[string]*chunkMeta, count)
 	metas := make([]chunkMeta, count) // one allocation for all of them
-	batch := make([]chromem.Document, 0, loadBatch)
+	batch := vectorBatch{}
 	i := 0
 	for rows.Next() {
 		var id, postID string
@@ -108,50 +110,20 @@ func (s *Store) readVectors(ctx context.Context, dims int, posts map[string]*pos
 		i++
 		*cm = chunkMeta{postID: pm.post.ID, vec: vec}
 		chunks[id] = cm
-		batch = append(batch, chromem.Document{ID: id, Embedding: vec})
-		if len(batch) == loadBatch {
+		batch.ids = append(batch.ids, id)
+		batch.vecs = append(batch.vecs, vec)
+		if len(batch.ids) == loadBatch {
 			out <- batch
-			batch = make([]chromem.Document, 0, loadBatch)
+			batch = vectorBatch{}
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("load vectors: %w", err)
 	}
-	if len(batch) > 0 {
+	if len(batch.ids) > 0 {
 		out <- batch
 	}
 	return chunks, nil
-}
-
-// addDocuments adds docs with one worker per CPU. chromem's own
-// AddDocuments starts a goroutine per document, which at 100k documents
-// costs more than the work.
-func addDocuments(ctx context.Context, coll *chromem.Collection, docs []chromem.Document) error {
-	if len(docs) == 0 {
-		return nil
-	}
-	workers := min(runtime.GOMAXPROCS(0), len(docs))
-	var wg sync.WaitGroup
-	errs := make([]error, workers)
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < len(docs); i += workers {
-				if err := coll.AddDocument(ctx, docs[i]); err != nil {
-					errs[w] = fmt.Errorf("add chunk %s: %w", docs[i].ID, err)
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 func (s *Store) loadPosts(ctx context.Context) (map[string]*postMeta, error) {

@@ -18,6 +18,10 @@ func (s *Store) SetModel(ctx context.Context, model string, dims int) error {
 	if model == "" || dims <= 0 {
 		return semsearch.Errorf(semsearch.EInvalid, "a model name and a positive dimension are needed, got %q and %d", model, dims)
 	}
+	vecs, err := s.newVecs(dims)
+	if err != nil {
+		return fmt.Errorf("set model %s: %w", model, err)
+	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	tx, err := s.db.BeginTx(ctx, nil)
@@ -44,13 +48,9 @@ func (s *Store) SetModel(ctx context.Context, model string, dims int) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("set model %s: %w", model, err)
 	}
-	coll, err := newCollection()
-	if err != nil {
-		return fmt.Errorf("set model %s: %w", model, err)
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.model, s.dims, s.coll = model, dims, coll
+	s.model, s.dims, s.vecs = model, dims, vecs
 	s.advance(seq)
 	s.chunks = make(map[string]*chunkMeta)
 	for _, pm := range s.posts {

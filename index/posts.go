@@ -124,10 +124,12 @@ func (s *Store) PostIDs(ctx context.Context) ([]string, error) {
 	return ids, nil
 }
 
-// PostMeta returns the metadata (everything but Text) of the given posts
-// from memory; unknown IDs are absent from the map. The returned posts share
-// their Authors and Tags slices with the store: do not modify them.
-func (s *Store) PostMeta(ids ...string) map[string]semsearch.Post {
+// PostMeta returns the metadata (everything but Text) of the given posts;
+// unknown IDs are absent from the map. This Store answers from memory and
+// never fails; the error is for backends that read over a network. The
+// returned posts share their Authors and Tags slices with the store: do not
+// modify them.
+func (s *Store) PostMeta(ctx context.Context, ids ...string) (map[string]semsearch.Post, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	out := make(map[string]semsearch.Post, len(ids))
@@ -136,7 +138,23 @@ func (s *Store) PostMeta(ids ...string) map[string]semsearch.Post {
 			out[id] = pm.post
 		}
 	}
-	return out
+	return out, nil
+}
+
+// Ready reports whether the store answers queries: the database responds
+// and the vectors are loaded. It is cheap enough for every readiness probe
+// (one ping, no table scan).
+func (s *Store) Ready(ctx context.Context) error {
+	if err := s.db.PingContext(ctx); err != nil {
+		return fmt.Errorf("index not ready: %w", err)
+	}
+	s.mu.RLock()
+	loaded := s.vecs != nil
+	s.mu.RUnlock()
+	if !loaded {
+		return semsearch.Errorf(semsearch.EUnavailable, "the index is still loading")
+	}
+	return nil
 }
 
 // Stats counts posts, chunks and distinct sources (by source URL).

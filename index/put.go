@@ -4,10 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"log/slog"
 	"time"
-
-	chromem "github.com/philippgille/chromem-go"
 
 	"github.com/semsearch/semsearch"
 )
@@ -174,8 +171,10 @@ func (s *Store) apply(ctx context.Context, id string, pm *postMeta, chunks []sem
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if old := s.posts[id]; old != nil && len(old.chunkIDs) > 0 {
-		// Delete never fails with ids given and no filters.
-		_ = s.coll.Delete(ctx, nil, nil, old.chunkIDs...)
+		if err := s.vecs.Delete(ctx, old.chunkIDs...); err != nil {
+			// The durable copy is right, and the next Open reloads it.
+			s.log.ErrorContext(ctx, "index: delete chunks from the vector index", "post_id", id, "error", err)
+		}
 		for _, cid := range old.chunkIDs {
 			delete(s.chunks, cid)
 		}
@@ -185,14 +184,17 @@ func (s *Store) apply(ctx context.Context, id string, pm *postMeta, chunks []sem
 		return
 	}
 	s.posts[id] = pm
+	ids := make([]string, len(chunks))
 	for i, c := range chunks {
-		// vecs[i] is normalised, so chromem keeps this very slice.
-		if err := s.coll.AddDocument(ctx, chromem.Document{ID: c.ID, Embedding: vecs[i]}); err != nil {
-			// Unreachable with a non-empty ID and vector; the durable copy is
-			// right, and the next Open reloads it.
-			slog.ErrorContext(ctx, "index: add chunk to vector index", "chunk_id", c.ID, "error", err)
-			continue
-		}
+		ids[i] = c.ID
+	}
+	if err := s.vecs.Add(ctx, ids, vecs); err != nil {
+		// Unreachable with non-empty IDs and valid vectors; the durable copy
+		// is right, and the next Open reloads it.
+		s.log.ErrorContext(ctx, "index: add chunks to the vector index", "post_id", id, "error", err)
+		return
+	}
+	for i, c := range chunks {
 		s.chunks[c.ID] = &chunkMeta{postID: id, vec: vecs[i]}
 	}
 }

@@ -9,18 +9,10 @@ import (
 	"github.com/semsearch/semsearch"
 )
 
-// Hit is one chunk found by a retriever. Score is the retriever's own
-// (cosine similarity for vectors, negated BM25 for lexical): higher is
-// better, comparable only within one result list.
-type Hit struct {
-	ChunkID string
-	PostID  string
-	Score   float64
-}
-
 // selectiveRatio: a filter that keeps at most 1/selectiveRatio of the
 // chunks is answered by an exact scan over those chunks, which is cheaper
-// than a full chromem query followed by post-filtering.
+// than a full vector-index query followed by post-filtering (and loses no
+// recall, whatever the index).
 const selectiveRatio = 4
 
 // VectorSearch returns up to n chunks most similar (cosine) to vec among
@@ -28,7 +20,7 @@ const selectiveRatio = 4
 // dimension and be finite and non-zero (else an invalid error); it need not
 // be normalised. An empty index gives an empty result; n above the number
 // of chunks is clamped.
-func (s *Store) VectorSearch(ctx context.Context, vec []float32, n int, f semsearch.Filter) ([]Hit, error) {
+func (s *Store) VectorSearch(ctx context.Context, vec []float32, n int, f semsearch.Filter) ([]semsearch.Hit, error) {
 	if n <= 0 {
 		return nil, semsearch.Errorf(semsearch.EInvalid, "the number of results must be positive, got %d", n)
 	}
@@ -41,12 +33,12 @@ func (s *Store) VectorSearch(ctx context.Context, vec []float32, n int, f semsea
 	if err != nil {
 		return nil, err
 	}
-	count := s.coll.Count()
+	count := s.vecs.Count()
 	if count == 0 {
 		return nil, nil
 	}
 	if !filterActive(f) {
-		return s.queryChromem(ctx, q, min(n, count), nil)
+		return s.queryVectors(ctx, q, min(n, count), nil)
 	}
 	var ids []string
 	for _, pm := range s.posts {
@@ -60,7 +52,7 @@ func (s *Store) VectorSearch(ctx context.Context, vec []float32, n int, f semsea
 	if len(ids)*selectiveRatio > count {
 		// Broad filter: over-fetch in proportion to what the filter keeps.
 		fetch := min(count, 2*n*count/len(ids)+10)
-		hits, err := s.queryChromem(ctx, q, fetch, &f)
+		hits, err := s.queryVectors(ctx, q, fetch, &f)
 		if err != nil || len(hits) >= min(n, len(ids)) {
 			if len(hits) > n {
 				hits = hits[:n]
@@ -71,16 +63,16 @@ func (s *Store) VectorSearch(ctx context.Context, vec []float32, n int, f semsea
 	return s.scan(q, ids, n), nil
 }
 
-// queryChromem runs a chromem query of n ≤ Count() results, dropping hits
-// of posts that do not match f (when f is non-nil). Callers hold mu.
-func (s *Store) queryChromem(ctx context.Context, q []float32, n int, f *semsearch.Filter) ([]Hit, error) {
-	res, err := s.coll.QueryEmbedding(ctx, q, n, nil, nil)
+// queryVectors runs a vector-index query of n ≤ Count() results, dropping
+// hits of posts that do not match f (when f is non-nil). Callers hold mu.
+func (s *Store) queryVectors(ctx context.Context, q []float32, n int, f *semsearch.Filter) ([]semsearch.Hit, error) {
+	res, err := s.vecs.Query(ctx, q, n)
 	if err != nil {
 		return nil, fmt.Errorf("vector query: %w", err)
 	}
-	hits := make([]Hit, 0, len(res))
-	for _, r := range res {
-		cm := s.chunks[r.ID]
+	hits := res[:0]
+	for _, h := range res {
+		cm := s.chunks[h.ChunkID]
 		if cm == nil {
 			continue
 		}
@@ -90,7 +82,8 @@ func (s *Store) queryChromem(ctx context.Context, q []float32, n int, f *semsear
 				continue
 			}
 		}
-		hits = append(hits, Hit{ChunkID: r.ID, PostID: cm.postID, Score: float64(r.Similarity)})
+		h.PostID = cm.postID
+		hits = append(hits, h)
 	}
 	// chromem returns equal scores in a random order: fix one.
 	sortHits(hits)
@@ -99,8 +92,8 @@ func (s *Store) queryChromem(ctx context.Context, q []float32, n int, f *semsear
 
 // sortHits orders hits by score, best first, ties by chunk ID, so that a
 // query gives the same ranking every time.
-func sortHits(hits []Hit) {
-	slices.SortFunc(hits, func(a, b Hit) int {
+func sortHits(hits []semsearch.Hit) {
+	slices.SortFunc(hits, func(a, b semsearch.Hit) int {
 		if c := cmp.Compare(b.Score, a.Score); c != 0 {
 			return c
 		}
@@ -109,14 +102,14 @@ func sortHits(hits []Hit) {
 }
 
 // scan is an exact search over the given chunks. Callers hold mu.
-func (s *Store) scan(q []float32, ids []string, n int) []Hit {
-	hits := make([]Hit, 0, len(ids))
+func (s *Store) scan(q []float32, ids []string, n int) []semsearch.Hit {
+	hits := make([]semsearch.Hit, 0, len(ids))
 	for _, id := range ids {
 		cm := s.chunks[id]
 		if cm == nil {
 			continue
 		}
-		hits = append(hits, Hit{ChunkID: id, PostID: cm.postID, Score: float64(dot(q, cm.vec))})
+		hits = append(hits, semsearch.Hit{ChunkID: id, PostID: cm.postID, Score: float64(dot(q, cm.vec))})
 	}
 	sortHits(hits)
 	if len(hits) > n {

@@ -3,10 +3,11 @@
 // SQLite (pure Go, modernc.org/sqlite) is the only durable copy: posts,
 // chunks with their float32 vectors, an FTS5 BM25 index over the chunks and
 // the embedding cache. At Open every vector is loaded into an in-memory
-// chromem-go collection, which answers vector queries; chromem's own
-// persistence is never used (it is not crash-safe).
+// VectorIndex (chromem-go by default, see vectorindex.go), which answers
+// vector queries; nothing in memory is persisted.
 //
-// Writes go to SQLite first, in one transaction per post; the in-memory
+// Writes go to SQLite first, in one transaction per PutMany call (an ingest
+// stores one source per call, a reindex one batch); the in-memory
 // state changes only after the commit, under a lock, so a reader sees a post
 // either entirely before or entirely after a write. Every write also appends
 // to a change log, which another process holding the same index in memory
@@ -18,11 +19,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sync"
 
-	chromem "github.com/philippgille/chromem-go"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
 	"github.com/semsearch/semsearch"
@@ -40,13 +41,15 @@ type Store struct {
 
 	// mu guards everything below: writers hold it while they apply a
 	// committed change, readers while they read the in-memory state.
-	mu     sync.RWMutex
-	model  string
-	dims   int
-	seq    int64 // the last entry of the change log reflected in memory
-	coll   *chromem.Collection
-	posts  map[string]*postMeta  // by post ID
-	chunks map[string]*chunkMeta // by chunk ID
+	mu      sync.RWMutex
+	model   string
+	dims    int
+	seq     int64 // the last entry of the change log reflected in memory
+	vecs    VectorIndex
+	posts   map[string]*postMeta  // by post ID
+	chunks  map[string]*chunkMeta // by chunk ID
+	newVecs NewVectorIndex        // set once by Open
+	log     *slog.Logger
 }
 
 // postMeta is what filters and result lists need of a post, kept in memory.
@@ -56,7 +59,7 @@ type postMeta struct {
 }
 
 // chunkMeta is one loaded chunk; vec shares its backing array with the
-// chromem document (it is never written after load).
+// VectorIndex's copy (it is never written after load).
 type chunkMeta struct {
 	postID string
 	vec    []float32
@@ -75,6 +78,19 @@ type chunkMeta struct {
 // successfully can vanish on power loss; FULL fsyncs the WAL at every commit,
 // so an acknowledged Put survives. The cost is one fsync per Put.
 func Open(ctx context.Context, dir string, model string, dims int) (*Store, error) {
+	return OpenWith(ctx, dir, model, dims, Options{})
+}
+
+// Options choose what an opened Store builds in memory.
+type Options struct {
+	// Vectors makes the in-memory vector index; nil means NewChromemIndex.
+	Vectors NewVectorIndex
+	// Logger gets what the Store cannot return as an error; nil discards.
+	Logger *slog.Logger
+}
+
+// OpenWith is Open with Options.
+func OpenWith(ctx context.Context, dir string, model string, dims int, opts Options) (*Store, error) {
 	if model != "" && dims <= 0 {
 		return nil, semsearch.Errorf(semsearch.EInvalid, "model %q needs a positive dimension, got %d", model, dims)
 	}
@@ -90,7 +106,13 @@ func Open(ctx context.Context, dir string, model string, dims int) (*Store, erro
 	// Readers run concurrently in WAL mode; writers are serialised by writeMu.
 	db.SetMaxOpenConns(8)
 	db.SetMaxIdleConns(8)
-	s := &Store{db: db}
+	s := &Store{db: db, newVecs: opts.Vectors, log: opts.Logger}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.newVecs == nil {
+		s.newVecs = NewChromemIndex
+	}
 	if err := s.init(ctx, model, dims); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open index %s: %w", path, err)
@@ -161,13 +183,4 @@ func (s *Store) Model() (string, int) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return s.model, s.dims
-}
-
-// newCollection returns an empty in-memory collection. Its embedding
-// function always fails: every document and query comes with its vector.
-func newCollection() (*chromem.Collection, error) {
-	noEmbed := func(context.Context, string) ([]float32, error) {
-		return nil, errors.New("index: chromem must not embed; vectors are always given")
-	}
-	return chromem.NewDB().CreateCollection("chunks", nil, noEmbed)
 }

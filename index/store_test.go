@@ -67,7 +67,7 @@ func put(t testing.TB, s *Store, id string, texts []string, axes []int) {
 	}
 }
 
-func ids(hits []Hit) []string {
+func ids(hits []semsearch.Hit) []string {
 	var out []string
 	for _, h := range hits {
 		out = append(out, h.ChunkID)
@@ -107,7 +107,7 @@ func TestStore_RoundTrip(t *testing.T) {
 	if err != nil || len(hits) != 1 || hits[0].ChunkID != "p1#1" || hits[0].PostID != "p1" {
 		t.Fatalf("VectorSearch = %+v, %v", hits, err)
 	}
-	hits, err = s.LexicalSearch(ctx, "foxtrot", 5, semsearch.Filter{}, BM25Weights{})
+	hits, err = s.LexicalSearch(ctx, "foxtrot", 5, semsearch.Filter{}, semsearch.BM25Weights{})
 	if err != nil || len(hits) != 1 || hits[0].ChunkID != "p2#0" {
 		t.Fatalf("LexicalSearch = %+v, %v", hits, err)
 	}
@@ -125,7 +125,7 @@ func TestStore_RoundTrip(t *testing.T) {
 	if _, err := s.Post(ctx, "nope"); semsearch.ErrorCode(err) != semsearch.ENotFound {
 		t.Fatalf("Post(missing) err = %v", err)
 	}
-	meta := s.PostMeta("p1", "nope")
+	meta := metaOf(t, s, "p1", "nope")
 	if len(meta) != 1 || meta["p1"].Text != "" || meta["p1"].Title != "Title p1" {
 		t.Fatalf("PostMeta = %+v", meta)
 	}
@@ -144,10 +144,10 @@ func TestStore_PutReplacesAtomically(t *testing.T) {
 	if got := ids(hits); len(got) != 1 || got[0] != "p1#0" {
 		t.Fatalf("vector hits after replace = %v, want only p1#0", got)
 	}
-	if hits, _ := s.LexicalSearch(ctx, "alpha", 10, semsearch.Filter{}, BM25Weights{}); len(hits) != 0 {
+	if hits, _ := s.LexicalSearch(ctx, "alpha", 10, semsearch.Filter{}, semsearch.BM25Weights{}); len(hits) != 0 {
 		t.Fatalf("old text still in lexical index: %v", ids(hits))
 	}
-	if hits, _ := s.LexicalSearch(ctx, "zulu", 10, semsearch.Filter{}, BM25Weights{}); len(hits) != 1 {
+	if hits, _ := s.LexicalSearch(ctx, "zulu", 10, semsearch.Filter{}, semsearch.BM25Weights{}); len(hits) != 1 {
 		t.Fatalf("new text not in lexical index: %v", ids(hits))
 	}
 	if cs, _ := s.Chunks(ctx, []string{"p1#1", "p1#2"}); len(cs) != 0 {
@@ -164,7 +164,7 @@ func TestStore_PutReplacesAtomically(t *testing.T) {
 	if err := s.Put(ctx, p, c, v); semsearch.ErrorCode(err) != semsearch.EInvalid {
 		t.Fatalf("Put with zero vector: err = %v", err)
 	}
-	if hits, _ := s.LexicalSearch(ctx, "zulu", 10, semsearch.Filter{}, BM25Weights{}); len(hits) != 1 {
+	if hits, _ := s.LexicalSearch(ctx, "zulu", 10, semsearch.Filter{}, semsearch.BM25Weights{}); len(hits) != 1 {
 		t.Fatal("invalid Put changed the stored post")
 	}
 }
@@ -244,13 +244,13 @@ func TestStore_DeleteRemovesEverywhere(t *testing.T) {
 		if err != nil || len(hits) != 1 || hits[0].PostID != "p2" {
 			t.Fatalf("vector hits = %+v, %v", hits, err)
 		}
-		if hits, _ := s.LexicalSearch(ctx, "alpha bravo", 10, semsearch.Filter{}, BM25Weights{}); len(hits) != 0 {
+		if hits, _ := s.LexicalSearch(ctx, "alpha bravo", 10, semsearch.Filter{}, semsearch.BM25Weights{}); len(hits) != 0 {
 			t.Fatalf("lexical hits of deleted post: %v", ids(hits))
 		}
 		if _, err := s.Post(ctx, "p1"); semsearch.ErrorCode(err) != semsearch.ENotFound {
 			t.Fatalf("Post after delete: %v", err)
 		}
-		if m := s.PostMeta("p1"); len(m) != 0 {
+		if m := metaOf(t, s, "p1"); len(m) != 0 {
 			t.Fatal("deleted post still in memory catalog")
 		}
 		if st, _ := s.Stats(ctx); st.Posts != 1 || st.Chunks != 1 {
@@ -284,14 +284,14 @@ func TestStore_ReopenGivesSameResults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lexBefore, _ := s.LexicalSearch(ctx, "word7 common", 10, semsearch.Filter{}, BM25Weights{})
+	lexBefore, _ := s.LexicalSearch(ctx, "word7 common", 10, semsearch.Filter{}, semsearch.BM25Weights{})
 	s.Close()
 	s2 := openTest(t, dir)
 	after, err := s2.VectorSearch(ctx, q, 10, semsearch.Filter{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	lexAfter, _ := s2.LexicalSearch(ctx, "word7 common", 10, semsearch.Filter{}, BM25Weights{})
+	lexAfter, _ := s2.LexicalSearch(ctx, "word7 common", 10, semsearch.Filter{}, semsearch.BM25Weights{})
 	if fmt.Sprint(before) != fmt.Sprint(after) {
 		t.Fatalf("vector results differ after reopen:\n%v\n%v", before, after)
 	}
@@ -457,10 +457,11 @@ func TestVectorSearch_EdgeCases(t *testing.T) {
 // around, so that an upgrade that changes it is noticed.
 func TestChromem_Assumptions(t *testing.T) {
 	ctx := context.Background()
-	c, err := newCollection()
+	vi, err := NewChromemIndex(testDims)
 	if err != nil {
 		t.Fatal(err)
 	}
+	c := vi.(*chromemIndex).coll
 	if _, err := c.QueryEmbedding(ctx, unit(0), 1, nil, nil); err == nil {
 		t.Error("chromem now accepts a query on an empty collection; the guard in VectorSearch may go")
 	}
@@ -540,7 +541,7 @@ func TestVectorSearch_Filters(t *testing.T) {
 			if got != tt.want {
 				t.Errorf("vector posts = %q, want %q", got, tt.want)
 			}
-			lex, err := s.LexicalSearch(ctx, "text", n, tt.f, BM25Weights{})
+			lex, err := s.LexicalSearch(ctx, "text", n, tt.f, semsearch.BM25Weights{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -559,7 +560,7 @@ func TestVectorSearch_Filters(t *testing.T) {
 	}
 }
 
-func postSet(hits []Hit) string {
+func postSet(hits []semsearch.Hit) string {
 	seen := map[string]bool{}
 	var out []string
 	for _, h := range hits {
@@ -581,16 +582,16 @@ func TestLexicalSearch_HostileQueries(t *testing.T) {
 		`AND OR NOT`, `(`, `)`, `{title heading}: x`, `-x`, `+`, "\x00", `'; DROP TABLE posts; --`,
 		strings.Repeat("word ", 500), "",
 	} {
-		if _, err := s.LexicalSearch(ctx, q, 5, semsearch.Filter{}, BM25Weights{}); err != nil {
+		if _, err := s.LexicalSearch(ctx, q, 5, semsearch.Filter{}, semsearch.BM25Weights{}); err != nil {
 			t.Errorf("LexicalSearch(%q): %v", q, err)
 		}
 	}
-	hits, err := s.LexicalSearch(ctx, `"near" OR (`, 5, semsearch.Filter{}, BM25Weights{})
+	hits, err := s.LexicalSearch(ctx, `"near" OR (`, 5, semsearch.Filter{}, semsearch.BM25Weights{})
 	if err != nil || len(hits) != 1 {
 		t.Fatalf("quoted syntax as words: %v %v", hits, err)
 	}
 	// Porter stemming: a different inflection still matches.
-	if hits, _ := s.LexicalSearch(ctx, "quoting", 5, semsearch.Filter{}, BM25Weights{}); len(hits) != 1 {
+	if hits, _ := s.LexicalSearch(ctx, "quoting", 5, semsearch.Filter{}, semsearch.BM25Weights{}); len(hits) != 1 {
 		t.Fatalf("stemmed match: %v", hits)
 	}
 }
@@ -602,7 +603,7 @@ func FuzzLexicalSearch(f *testing.F) {
 	s := openTest(f, f.TempDir())
 	put(f, s, "p1", []string{"some text to match against"}, []int{0})
 	f.Fuzz(func(t *testing.T, q string) {
-		if _, err := s.LexicalSearch(context.Background(), q, 5, semsearch.Filter{}, BM25Weights{}); err != nil {
+		if _, err := s.LexicalSearch(context.Background(), q, 5, semsearch.Filter{}, semsearch.BM25Weights{}); err != nil {
 			var e *semsearch.Error
 			if !errors.As(err, &e) {
 				t.Fatalf("LexicalSearch(%q): %v (FTS expression %q)", q, err, FTSQuery(q))
@@ -707,7 +708,7 @@ func TestStore_CloseLeavesNoWAL(t *testing.T) {
 	}
 	put(t, s, "p1", []string{"alpha"}, []int{0})
 	// A query leaves a second pooled connection open.
-	if _, err := s.LexicalSearch(ctx, "alpha", 1, semsearch.Filter{}, BM25Weights{}); err != nil {
+	if _, err := s.LexicalSearch(ctx, "alpha", 1, semsearch.Filter{}, semsearch.BM25Weights{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Close(); err != nil {
@@ -733,7 +734,7 @@ func TestStore_SeesOtherProcessWrites(t *testing.T) {
 	if err != nil || len(hits) == 0 || hits[0].ChunkID != "p1#1" {
 		t.Fatalf("server after another process's Put: %v %v", hits, err)
 	}
-	if lex, _ := server.LexicalSearch(ctx, "alpha", 5, semsearch.Filter{Author: "Ann"}, BM25Weights{}); len(lex) != 1 {
+	if lex, _ := server.LexicalSearch(ctx, "alpha", 5, semsearch.Filter{Author: "Ann"}, semsearch.BM25Weights{}); len(lex) != 1 {
 		t.Fatalf("filtered lexical search misses the new post: %v", lex)
 	}
 	put(t, cli, "p1", []string{"charlie"}, []int{2}) // replace
@@ -752,7 +753,7 @@ func TestStore_SeesOtherProcessWrites(t *testing.T) {
 	if err := cli.Verify(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if m := cli.PostMeta("own2", "own"); len(m) != 1 {
+	if m := metaOf(t, cli, "own2", "own"); len(m) != 1 {
 		t.Fatalf("cli catalog after sync: %v", m)
 	}
 
@@ -765,7 +766,7 @@ func TestStore_SeesOtherProcessWrites(t *testing.T) {
 	if err := server.Verify(ctx); err != nil {
 		t.Fatalf("after a pruned log: %v", err)
 	}
-	if m := server.PostMeta("p2", "p3"); len(m) != 2 {
+	if m := metaOf(t, server, "p2", "p3"); len(m) != 2 {
 		t.Fatalf("server catalog after a pruned log: %v", m)
 	}
 
@@ -828,4 +829,14 @@ func TestStore_PutMany(t *testing.T) {
 	if err := s.PutMany(ctx, []Doc{docs[0], docs[0]}); semsearch.ErrorCode(err) != semsearch.EInvalid {
 		t.Fatalf("repeated post: %v", err)
 	}
+}
+
+// metaOf is Store.PostMeta, which cannot fail for a local store.
+func metaOf(t *testing.T, s *Store, ids ...string) map[string]semsearch.Post {
+	t.Helper()
+	m, err := s.PostMeta(context.Background(), ids...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }

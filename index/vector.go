@@ -49,20 +49,9 @@ func checkVector(v []float32, dims int, what string) ([]float32, error) {
 	if len(v) != dims {
 		return nil, semsearch.Errorf(semsearch.EInvalid, "%s has %d dimensions, the index has %d", what, len(v), dims)
 	}
-	var sum float64
-	for _, f := range v {
-		if math.IsNaN(float64(f)) || math.IsInf(float64(f), 0) {
-			return nil, semsearch.Errorf(semsearch.EInvalid, "%s contains NaN or infinity", what)
-		}
-		sum += float64(f) * float64(f)
-	}
-	if sum == 0 {
-		return nil, semsearch.Errorf(semsearch.EInvalid, "%s is the zero vector", what)
-	}
-	norm := math.Sqrt(sum)
-	out := make([]float32, len(v))
-	for i, f := range v {
-		out[i] = float32(float64(f) / norm)
+	out := semsearch.Normalize(v)
+	if out == nil {
+		return nil, semsearch.Errorf(semsearch.EInvalid, "%s is the zero vector or contains NaN or infinity", what)
 	}
 	return out, nil
 }

@@ -86,7 +86,7 @@ func (s *Store) Verify(ctx context.Context) error {
 	if len(s.posts) != posts {
 		fail("%d posts stored but %d in memory", posts, len(s.posts))
 	}
-	if n := s.coll.Count(); n != chunks || len(s.chunks) != chunks {
+	if n := s.vecs.Count(); n != chunks || len(s.chunks) != chunks {
 		fail("%d chunks stored but %d in the vector index (%d in memory)", chunks, n, len(s.chunks))
 	}
 	missing := 0

@@ -5,7 +5,7 @@ import (
 	"math"
 	"slices"
 
-	"github.com/semsearch/semsearch/index"
+	"github.com/semsearch/semsearch"
 )
 
 // Fusion names how the vector and lexical rankings are combined in hybrid
@@ -15,12 +15,13 @@ type Fusion string
 const (
 	// FusionRRF is reciprocal rank fusion: a chunk scores
 	// Σ weight_r / (RRFK + rank_r) over the retrievers that found it (rank
-	// from 1). It needs no score calibration, which is why it is the default.
+	// from 1). It needs no score calibration.
 	FusionRRF Fusion = "rrf"
 	// FusionBlend min-max normalises each retriever's scores over its own
 	// candidate list to [0, 1] and sums weight_r × normalised score; a chunk
-	// a retriever did not return counts 0 there. It can beat RRF once the
-	// weights are tuned on a dataset, because it keeps score gaps.
+	// a retriever did not return counts 0 there. It keeps score gaps, and
+	// beat RRF once tuned on the test collections: it is the default (see
+	// defaultOptions).
 	FusionBlend Fusion = "blend"
 )
 
@@ -33,9 +34,9 @@ type scored struct {
 // fuse combines ranked lists (best first) from the vector and lexical
 // retrievers into one list, best first; ties break on chunk ID so results
 // are deterministic.
-func fuse(o Options, vec, lex []index.Hit) []scored {
+func fuse(o Options, vec, lex []semsearch.Hit) []scored {
 	acc := map[string]*scored{}
-	add := func(h index.Hit, s float64) {
+	add := func(h semsearch.Hit, s float64) {
 		if a := acc[h.ChunkID]; a != nil {
 			a.score += s
 			return
@@ -45,7 +46,7 @@ func fuse(o Options, vec, lex []index.Hit) []scored {
 	switch o.Fusion {
 	case FusionBlend:
 		for _, l := range []struct {
-			hits []index.Hit
+			hits []semsearch.Hit
 			w    float64
 		}{{vec, o.VectorWeight}, {lex, o.LexicalWeight}} {
 			lo, hi := math.Inf(1), math.Inf(-1)
@@ -77,7 +78,7 @@ func fuse(o Options, vec, lex []index.Hit) []scored {
 }
 
 // fromHits keeps a single retriever's own scores.
-func fromHits(hits []index.Hit) []scored {
+func fromHits(hits []semsearch.Hit) []scored {
 	out := make([]scored, len(hits))
 	for i, h := range hits {
 		out[i] = scored{chunkID: h.ChunkID, postID: h.PostID, score: h.Score}

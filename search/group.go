@@ -13,9 +13,8 @@ type postHit struct {
 }
 
 // group collects chunks (best first) by post. A post scores its best
-// chunk plus SecondChunkBonus × its second best: a post that answers in two
-// places edges out one that matches once, without long posts winning by
-// mass. Returns the best k posts, best first.
+// chunk, so long posts do not win by mass. Returns the best k posts, best
+// first, each with its best Options.Passages chunks.
 func group(o Options, chunks []scored, k int, skip func(postID string) bool) []postHit {
 	byPost := map[string]*postHit{}
 	var order []*postHit
@@ -33,9 +32,6 @@ func group(o Options, chunks []scored, k int, skip func(postID string) bool) []p
 	}
 	for _, p := range order {
 		p.score = p.chunks[0].score
-		if len(p.chunks) > 1 {
-			p.score += o.SecondChunkBonus * max(0, p.chunks[1].score)
-		}
 	}
 	slices.SortStableFunc(order, func(a, b *postHit) int {
 		if c := cmp.Compare(b.score, a.score); c != 0 {

@@ -6,7 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/semsearch/semsearch/index"
+	"github.com/semsearch/semsearch"
 )
 
 // terms are the highlightable forms of a query's words: lower-cased, stop
@@ -23,8 +23,8 @@ const minStem = 3
 func queryTerms(q string) terms {
 	var out terms
 	seen := map[string]bool{}
-	for _, w := range index.Words(q) {
-		if index.IsStopword(w) || seen[w] {
+	for _, w := range semsearch.Words(q) {
+		if semsearch.IsStopword(w) || seen[w] {
 			continue
 		}
 		seen[w] = true
@@ -57,7 +57,7 @@ func (ts terms) match(w string) bool {
 type span struct{ start, end int } // byte offsets, end exclusive
 
 // wordSpans returns the byte spans of the words of s (runs of letters,
-// digits and marks, as index.Words sees them).
+// digits and marks, as semsearch.Words sees them).
 func wordSpans(s string) []span {
 	var out []span
 	start := -1

@@ -3,9 +3,7 @@ package search
 import (
 	"context"
 	"fmt"
-	"math"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/semsearch/semsearch"
 )
@@ -15,7 +13,7 @@ import (
 // itself and exact duplicates (same content hash) are left out. A missing
 // post is a not_found error; a post without chunks has no related posts.
 func (s *Searcher) Related(ctx context.Context, postID string, k int) ([]semsearch.Result, error) {
-	if err := checkK(k); err != nil {
+	if err := semsearch.CheckK(k); err != nil {
 		return nil, err
 	}
 	_, vecs, err := s.store.PostChunks(ctx, postID)
@@ -29,7 +27,11 @@ func (s *Searcher) Related(ctx context.Context, postID string, k int) ([]semsear
 	if q == nil {
 		return []semsearch.Result{}, nil // chunk vectors cancel out
 	}
-	self := s.store.PostMeta(postID)[postID]
+	selfMeta, err := s.store.PostMeta(ctx, postID)
+	if err != nil {
+		return nil, fmt.Errorf("related to %s: %w", postID, err)
+	}
+	self := selfMeta[postID]
 	// Over-fetch: the post's own chunks come first and are skipped.
 	hits, err := s.store.VectorSearch(ctx, q, s.depth(k)+len(vecs), semsearch.Filter{})
 	if err != nil {
@@ -39,7 +41,10 @@ func (s *Searcher) Related(ctx context.Context, postID string, k int) ([]semsear
 	for _, h := range hits {
 		ids = append(ids, h.PostID)
 	}
-	meta := s.store.PostMeta(ids...)
+	meta, err := s.store.PostMeta(ctx, ids...)
+	if err != nil {
+		return nil, fmt.Errorf("related to %s: %w", postID, err)
+	}
 	skip := func(id string) bool {
 		if id == postID {
 			return true
@@ -58,19 +63,11 @@ func mean(vecs [][]float32) []float32 {
 			sum[i] += float64(f)
 		}
 	}
-	var norm float64
-	for _, f := range sum {
-		norm += f * f
-	}
-	if norm == 0 {
-		return nil
-	}
-	norm = math.Sqrt(norm)
-	out := make([]float32, len(sum))
+	m := make([]float32, len(sum))
 	for i, f := range sum {
-		out[i] = float32(f / norm)
+		m[i] = float32(f)
 	}
-	return out
+	return semsearch.Normalize(m)
 }
 
 // Similar returns up to k posts most similar to text (embedded as a query),
@@ -79,12 +76,12 @@ func mean(vecs [][]float32) []float32 {
 func (s *Searcher) Similar(ctx context.Context, text string, k int) ([]semsearch.Result, error) {
 	text = strings.TrimSpace(text)
 	if text == "" {
-		return nil, semsearch.Errorf(semsearch.EInvalid, "the text is empty")
+		return nil, semsearch.Errorf(semsearch.EInvalid, "text is required: it is empty")
 	}
-	if n := utf8.RuneCountInString(text); n > semsearch.MaxTextRunes {
-		return nil, semsearch.Errorf(semsearch.EInvalid, "the text is too long: %d characters, at most %d", n, semsearch.MaxTextRunes)
+	if err := semsearch.CheckText("text", text, semsearch.MaxTextRunes); err != nil {
+		return nil, err
 	}
-	if err := checkK(k); err != nil {
+	if err := semsearch.CheckK(k); err != nil {
 		return nil, err
 	}
 	hits, err := s.vector(ctx, text, s.depth(k), semsearch.Filter{})

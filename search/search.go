@@ -1,6 +1,6 @@
-// Package search answers post-level queries over an index.Store: it runs
-// the vector and lexical retrievers, fuses their chunk rankings, groups
-// chunks by post and highlights the best passages.
+// Package search answers post-level queries over an Index: it runs the
+// vector and lexical retrievers, fuses their chunk rankings, groups chunks
+// by post and highlights the best passages.
 package search
 
 import (
@@ -10,14 +10,29 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/semsearch/semsearch"
-	"github.com/semsearch/semsearch/index"
 )
 
-// MaxK is the largest number of posts one request may ask for.
-const MaxK = 100
+// Index is what search reads: *index.Store implements it (SQLite + an
+// in-memory vector index), and so can a remote backend. Every method may do
+// I/O; results are best first, n ≥ 1.
+type Index interface {
+	// VectorSearch returns up to n chunks most cosine-similar to vec among
+	// the chunks of posts matching f.
+	VectorSearch(ctx context.Context, vec []float32, n int, f semsearch.Filter) ([]semsearch.Hit, error)
+	// LexicalSearch returns up to n chunks ranked by BM25 for the words of
+	// q (plain text, never query syntax) among posts matching f.
+	LexicalSearch(ctx context.Context, q string, n int, f semsearch.Filter, w semsearch.BM25Weights) ([]semsearch.Hit, error)
+	// Chunks returns the chunks with the given IDs; unknown IDs are absent.
+	Chunks(ctx context.Context, ids []string) (map[string]semsearch.Chunk, error)
+	// PostChunks returns a post's chunks in order with their normalised
+	// vectors; a missing post is a not_found error.
+	PostChunks(ctx context.Context, postID string) ([]semsearch.Chunk, [][]float32, error)
+	// PostMeta returns the given posts without their text; unknown IDs are
+	// absent. The posts' slices must not be modified.
+	PostMeta(ctx context.Context, ids ...string) (map[string]semsearch.Post, error)
+}
 
 // Options tune retrieval and presentation. Zero fields take the value of
 // DefaultOptions(); the evaluation harness tunes them.
@@ -31,13 +46,10 @@ type Options struct {
 	MinDepth  int
 	DepthPerK int
 
-	BM25 index.BM25Weights // FTS5 column weights (title, heading, text)
+	BM25 semsearch.BM25Weights // lexical field weights (title, heading, text)
 
-	// SecondChunkBonus × the second-best chunk score is added to a post's
-	// best chunk score. Negative values count as 0.
-	SecondChunkBonus float64
-	Passages         int // best passages shown per post
-	PassageChars     int // passage window in bytes around the first match; negative: whole chunk
+	Passages     int // best passages shown per post
+	PassageChars int // passage window in bytes around the first match; negative: whole chunk
 
 	QueryEmbedTimeout time.Duration // bound on embedding one query, retries included
 	MaxQueryRunes     int           // longest query accepted (0: semsearch.MaxQueryRunes)
@@ -50,19 +62,19 @@ func DefaultOptions() Options { return defaultOptions }
 // The defaults were tuned on the 8 collections in ../shared/datasets with
 // all-MiniLM-L6-v2 (`go run ./eval/tune`): a min-max score blend over 200+
 // candidates beat RRF (k 5..60, lexical weight 0.5..1.5) on mean nDCG@10
-// (0.606 vs 0.595) and on SciFact (0.735 vs 0.683); any second-chunk bonus
-// lowered nDCG in every mode.
+// (0.606 vs 0.595) and on SciFact (0.735 vs 0.683); adding a share of a
+// post's second-best chunk score lowered nDCG in every mode, so a post
+// scores its best chunk alone.
 var defaultOptions = Options{
-	Fusion:           FusionBlend,
-	RRFK:             60,
-	VectorWeight:     1,
-	LexicalWeight:    1,
-	MinDepth:         200,
-	DepthPerK:        5,
-	BM25:             index.DefaultBM25Weights(),
-	SecondChunkBonus: 0,
-	Passages:         2,
-	PassageChars:     300,
+	Fusion:        FusionBlend,
+	RRFK:          60,
+	VectorWeight:  1,
+	LexicalWeight: 1,
+	MinDepth:      200,
+	DepthPerK:     5,
+	BM25:          semsearch.DefaultBM25Weights(),
+	Passages:      2,
+	PassageChars:  300,
 
 	QueryEmbedTimeout: 5 * time.Second,
 	MaxQueryRunes:     semsearch.MaxQueryRunes,
@@ -86,13 +98,8 @@ func (o Options) withDefaults() Options {
 	if o.DepthPerK <= 0 {
 		o.DepthPerK = d.DepthPerK
 	}
-	if o.BM25 == (index.BM25Weights{}) {
+	if o.BM25 == (semsearch.BM25Weights{}) {
 		o.BM25 = d.BM25
-	}
-	if o.SecondChunkBonus < 0 {
-		o.SecondChunkBonus = 0
-	} else if o.SecondChunkBonus == 0 {
-		o.SecondChunkBonus = d.SecondChunkBonus
 	}
 	if o.Passages <= 0 {
 		o.Passages = d.Passages
@@ -114,47 +121,34 @@ func (o Options) withDefaults() Options {
 
 // Searcher answers queries. It is safe for concurrent use.
 type Searcher struct {
-	store *index.Store
+	store Index
 	emb   semsearch.Embedder
 	opts  Options
 }
 
 // New returns a Searcher with DefaultOptions(). emb must be the model the
-// store was built with.
-func New(store *index.Store, emb semsearch.Embedder) *Searcher {
+// index was built with.
+func New(store Index, emb semsearch.Embedder) *Searcher {
 	return NewWithOptions(store, emb, Options{})
 }
 
 // NewWithOptions returns a Searcher with tuned options (zero fields take
 // DefaultOptions()).
-func NewWithOptions(store *index.Store, emb semsearch.Embedder, opts Options) *Searcher {
+func NewWithOptions(store Index, emb semsearch.Embedder, opts Options) *Searcher {
 	return &Searcher{store: store, emb: emb, opts: opts.withDefaults()}
-}
-
-func checkK(k int) error {
-	if k < 1 || k > MaxK {
-		return semsearch.Errorf(semsearch.EInvalid, "k must be between 1 and %d, got %d", MaxK, k)
-	}
-	return nil
 }
 
 func (s *Searcher) depth(k int) int { return max(s.opts.MinDepth, s.opts.DepthPerK*k) }
 
 // Search returns up to q.K posts for q.Text, best first, each with its best
-// passages highlighted. An empty query, a K outside 1..MaxK or an unknown
-// mode is an invalid error; an empty mode means hybrid. Scores are
-// comparable only within one response.
+// passages highlighted. A query that fails Query.Validate (with
+// Options.MaxQueryRunes) is an invalid error; an empty mode means hybrid.
+// Scores are comparable only within one response.
 func (s *Searcher) Search(ctx context.Context, q semsearch.Query) ([]semsearch.Result, error) {
-	text := strings.TrimSpace(q.Text)
-	if text == "" {
-		return nil, semsearch.Errorf(semsearch.EInvalid, "the query is empty")
-	}
-	if n := utf8.RuneCountInString(text); n > s.opts.MaxQueryRunes {
-		return nil, semsearch.Errorf(semsearch.EInvalid, "the query is too long: %d characters, at most %d", n, s.opts.MaxQueryRunes)
-	}
-	if err := checkK(q.K); err != nil {
+	if err := q.ValidateWithin(s.opts.MaxQueryRunes); err != nil {
 		return nil, err
 	}
+	text := strings.TrimSpace(q.Text)
 	mode := q.Mode
 	if mode == "" {
 		mode = semsearch.ModeHybrid
@@ -176,7 +170,7 @@ func (s *Searcher) Search(ctx context.Context, q semsearch.Query) ([]semsearch.R
 		chunks = fromHits(hits)
 	case semsearch.ModeHybrid:
 		// The query embedding dominates latency: run lexical alongside it.
-		var lex []index.Hit
+		var lex []semsearch.Hit
 		var lexErr error
 		var wg sync.WaitGroup
 		wg.Go(func() {
@@ -193,18 +187,16 @@ func (s *Searcher) Search(ctx context.Context, q semsearch.Query) ([]semsearch.R
 		case ctx.Err() == nil:
 			// Keyword results beat an error while the embedder is down or
 			// slower than QueryEmbedTimeout.
-			s.opts.Logger.Warn("vector retrieval failed: hybrid search answered from the lexical index only", "err", vecErr)
+			s.opts.Logger.Warn("vector retrieval failed: hybrid search answered from the lexical index only", "error", vecErr)
 			chunks = fromHits(lex)
 		default:
 			return nil, vecErr
 		}
-	default:
-		return nil, semsearch.Errorf(semsearch.EInvalid, "unknown search mode %q (want hybrid, vector or lexical)", q.Mode)
 	}
 	return s.results(ctx, group(s.opts, chunks, q.K, nil), queryTerms(text))
 }
 
-func (s *Searcher) vector(ctx context.Context, text string, depth int, f semsearch.Filter) ([]index.Hit, error) {
+func (s *Searcher) vector(ctx context.Context, text string, depth int, f semsearch.Filter) ([]semsearch.Hit, error) {
 	// A query is interactive: it gets a short budget for retries, unlike an
 	// ingest's embedding calls.
 	qctx, cancel := context.WithTimeout(ctx, s.opts.QueryEmbedTimeout)
@@ -234,7 +226,10 @@ func (s *Searcher) results(ctx context.Context, posts []postHit, ts terms) ([]se
 	if err != nil {
 		return nil, fmt.Errorf("fetch passages: %w", err)
 	}
-	meta := s.store.PostMeta(postIDs...)
+	meta, err := s.store.PostMeta(ctx, postIDs...)
+	if err != nil {
+		return nil, fmt.Errorf("fetch posts: %w", err)
+	}
 	out := make([]semsearch.Result, 0, len(posts))
 	for _, p := range posts {
 		m, ok := meta[p.postID]

@@ -46,7 +46,7 @@ func (e conceptEmbedder) EmbedQuery(ctx context.Context, text string) ([]float32
 func (conceptEmbedder) embed(text string) []float32 {
 	v := make([]float32, fakeDims)
 	known := false
-	for _, w := range index.Words(text) {
+	for _, w := range semsearch.Words(text) {
 		if axis, ok := concepts[w]; ok {
 			v[axis]++
 			known = true
@@ -300,8 +300,8 @@ func TestSearcher_Similar(t *testing.T) {
 }
 
 func TestFuse(t *testing.T) {
-	vec := []index.Hit{{ChunkID: "a", PostID: "A", Score: 0.9}, {ChunkID: "b", PostID: "B", Score: 0.5}}
-	lex := []index.Hit{{ChunkID: "b", PostID: "B", Score: 12}, {ChunkID: "c", PostID: "C", Score: 3}}
+	vec := []semsearch.Hit{{ChunkID: "a", PostID: "A", Score: 0.9}, {ChunkID: "b", PostID: "B", Score: 0.5}}
+	lex := []semsearch.Hit{{ChunkID: "b", PostID: "B", Score: 12}, {ChunkID: "c", PostID: "C", Score: 3}}
 	o := DefaultOptions()
 	o.Fusion = FusionRRF
 	rrf := fuse(o, vec, lex)

@@ -6,12 +6,42 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/semsearch/semsearch"
 	"github.com/semsearch/semsearch/server"
+	"github.com/semsearch/semsearch/wire"
 )
+
+// TestServer_IngestAllFailed: when no source could be ingested the status
+// says so (502), and the body is both the report and the error shape.
+func TestServer_IngestAllFailed(t *testing.T) {
+	h := newHarness(t, server.Config{APIKey: testKey})
+	h.svc.IngestFunc = func(_ context.Context, sources []string) (semsearch.IngestReport, error) {
+		var rep semsearch.IngestReport
+		for _, s := range sources {
+			rep.Sources = append(rep.Sources, semsearch.SourceReport{Source: s, Error: "fetch: connection refused"})
+		}
+		return rep, nil
+	}
+	rec := h.do(t, http.MethodPost, "/api/ingest", `{"sources":["https://a.example/feed","https://b.example/feed"]}`, "Authorization", "Bearer "+testKey)
+	wantStatus(t, rec, http.StatusBadGateway)
+	got := decode[wire.IngestFailure](t, rec)
+	if e := got.Error; e.Code != semsearch.EUpstream || !strings.Contains(e.Message, "connection refused") {
+		t.Errorf("error %+v", e)
+	}
+	if len(got.Sources) != 2 || got.Sources[1].Error == "" {
+		t.Errorf("report %+v", got.IngestReport)
+	}
+	// One source of two failing is still a success.
+	h.svc.IngestFunc = func(_ context.Context, sources []string) (semsearch.IngestReport, error) {
+		return semsearch.IngestReport{Sources: []semsearch.SourceReport{{Source: sources[0], Posts: 1}, {Source: sources[1], Error: "boom"}}, Posts: 1}, nil
+	}
+	rec = h.do(t, http.MethodPost, "/api/ingest", `{"sources":["https://a.example/feed","https://b.example/feed"]}`, "Authorization", "Bearer "+testKey)
+	wantStatus(t, rec, http.StatusOK)
+}
 
 func TestServer_Ingest(t *testing.T) {
 	auth := []string{"Authorization", "Bearer " + testKey}
@@ -34,7 +64,9 @@ func TestServer_Ingest(t *testing.T) {
 		{"too many", `{"sources":[` + strings.Repeat(`"x",`, 100) + `"x"]}`, auth, 400},
 		{"wrong content type", `{"sources":["x"]}`, append([]string{"Content-Type", "text/plain"}, auth...), 400},
 		{"form content type", `sources=x`, append([]string{"Content-Type", "application/x-www-form-urlencoded"}, auth...), 400},
-		{"json with charset", `{"sources":["x"]}`, append([]string{"Content-Type", "application/json; charset=utf-8"}, auth...), 200},
+		{"json with charset", `{"sources":["https://example.com/x"]}`, append([]string{"Content-Type", "application/json; charset=utf-8"}, auth...), 200},
+		{"a path", `{"sources":["/etc/passwd"]}`, auth, 400},
+		{"another scheme", `{"sources":["file:///etc/passwd"]}`, auth, 400},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -88,7 +120,7 @@ func TestServer_Similar(t *testing.T) {
 	h := newHarness(t, server.Config{})
 	rec := h.do(t, http.MethodPost, "/api/similar", `{"text":"  fsync durability  ","k":1}`)
 	wantStatus(t, rec, 200)
-	resp := decode[server.SimilarResponse](t, rec)
+	resp := decode[wire.SimilarResponse](t, rec)
 	if len(resp.Results) != 1 {
 		t.Errorf("results %+v", resp.Results)
 	}
@@ -331,4 +363,21 @@ func TestServer_PanicIsInternalError(t *testing.T) {
 	// The server keeps serving.
 	h.svc.SearchFunc = nil
 	wantStatus(t, h.do(t, http.MethodGet, "/api/search?q=x", ""), 200)
+}
+
+// TestServer_QueryStringAndHead: a malformed query string is named as such
+// (not "q is required"), and every GET route answers HEAD.
+func TestServer_QueryStringAndHead(t *testing.T) {
+	h := newHarness(t, server.Config{})
+	rec := h.do(t, http.MethodGet, "/api/search?q=%zz", "")
+	wantStatus(t, rec, http.StatusBadRequest)
+	if e := errorOf(t, rec); !strings.Contains(e.Message, "malformed query string") {
+		t.Errorf("q=%%zz: %+v", e)
+	}
+	for _, path := range []string{"/api/search?q=fsync", "/api/stats", "/healthz", "/readyz", "/api/posts/" + url.PathEscape("https://example.com/a"), "/"} {
+		rec := h.do(t, http.MethodHead, path, "")
+		if rec.Code != http.StatusOK {
+			t.Errorf("HEAD %s: status %d", path, rec.Code)
+		}
+	}
 }

@@ -12,46 +12,11 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/semsearch/semsearch"
+	"github.com/semsearch/semsearch/wire"
 )
 
 // maxEmbeddingInputs bounds the inputs of one /v1/embeddings request.
 const maxEmbeddingInputs = 256
-
-// EmbeddingRequest is the OpenAI-compatible POST /v1/embeddings body.
-// Input is a string or an array of strings (token arrays are refused: the
-// server cannot know the caller's tokenizer). Model may be anything; the
-// response names the model actually served. Dimensions, when set, must equal
-// the served model's. EncodingFormat is "float" (default) or "base64"
-// (little-endian float32).
-type EmbeddingRequest struct {
-	Input          json.RawMessage `json:"input"`
-	Model          string          `json:"model"`
-	EncodingFormat string          `json:"encoding_format"`
-	Dimensions     int             `json:"dimensions"`
-	User           string          `json:"user"`
-}
-
-// EmbeddingResponse is the OpenAI-compatible response body.
-type EmbeddingResponse struct {
-	Object string           `json:"object"` // "list"
-	Data   []EmbeddingDatum `json:"data"`
-	Model  string           `json:"model"`
-	Usage  EmbeddingUsage   `json:"usage"`
-}
-
-// EmbeddingDatum holds one vector, as []float32 or a base64 string.
-type EmbeddingDatum struct {
-	Object    string `json:"object"` // "embedding"
-	Index     int    `json:"index"`
-	Embedding any    `json:"embedding"`
-}
-
-// EmbeddingUsage counts tokens (as the served model's tokenizer counts
-// them when it can, else estimated from words).
-type EmbeddingUsage struct {
-	PromptTokens int `json:"prompt_tokens"`
-	TotalTokens  int `json:"total_tokens"`
-}
 
 // tokenCounter is implemented by embedders that know their tokenizer
 // (embed/local).
@@ -60,7 +25,7 @@ type tokenCounter interface {
 }
 
 func (s *Server) embeddings(c echo.Context) error {
-	var req EmbeddingRequest
+	var req wire.EmbeddingRequest
 	if err := decodeJSON(c, &req, false); err != nil {
 		return err
 	}
@@ -73,7 +38,7 @@ func (s *Server) embeddings(c echo.Context) error {
 	default:
 		return invalidf("encoding_format must be \"float\" or \"base64\", got %q", req.EncodingFormat)
 	}
-	emb := s.svc.Embedder()
+	emb := s.svc.Embedder
 	if emb == nil {
 		return semsearch.Errorf(semsearch.EUnavailable, "no embedding model is loaded")
 	}
@@ -87,16 +52,16 @@ func (s *Server) embeddings(c echo.Context) error {
 	if len(vecs) != len(inputs) {
 		return semsearch.Errorf(semsearch.EInternal, "embedder returned %d vectors for %d inputs", len(vecs), len(inputs))
 	}
-	resp := EmbeddingResponse{Object: "list", Model: emb.Model(), Data: make([]EmbeddingDatum, len(vecs))}
+	resp := wire.EmbeddingResponse{Object: "list", Model: emb.Model(), Data: make([]wire.EmbeddingDatum, len(vecs))}
 	for i, v := range vecs {
 		var out any = v
 		if req.EncodingFormat == "base64" {
 			out = encodeFloat32s(v)
 		}
-		resp.Data[i] = EmbeddingDatum{Object: "embedding", Index: i, Embedding: out}
+		resp.Data[i] = wire.EmbeddingDatum{Object: "embedding", Index: i, Embedding: out}
 	}
 	tokens := countTokens(emb, inputs)
-	resp.Usage = EmbeddingUsage{PromptTokens: tokens, TotalTokens: tokens}
+	resp.Usage = wire.EmbeddingUsage{PromptTokens: tokens, TotalTokens: tokens}
 	return c.JSON(http.StatusOK, resp)
 }
 
@@ -127,7 +92,7 @@ func embeddingInputs(raw json.RawMessage) ([]string, error) {
 		if strings.TrimSpace(in) == "" {
 			return nil, invalidf("input[%d] is empty", i)
 		}
-		if err := checkText("input", in, semsearch.MaxTextRunes); err != nil {
+		if err := semsearch.CheckText("input", in, semsearch.MaxTextRunes); err != nil {
 			return nil, err
 		}
 	}

@@ -21,6 +21,7 @@ import (
 
 	"github.com/semsearch/semsearch/server"
 	"github.com/semsearch/semsearch/server/servertest"
+	"github.com/semsearch/semsearch/wire"
 
 	"github.com/semsearch/semsearch/internal/testenv"
 )
@@ -136,7 +137,7 @@ func TestEmbeddings_Validation(t *testing.T) {
 				}
 				return
 			}
-			resp := decode[server.EmbeddingResponse](t, rec)
+			resp := decode[wire.EmbeddingResponse](t, rec)
 			if resp.Object != "list" || len(resp.Data) == 0 {
 				t.Errorf("response %s", rec.Body.String())
 			}
@@ -241,7 +242,7 @@ func FuzzEmbeddingsBody(f *testing.F) {
 				Input json.RawMessage `json:"input"`
 			}
 			_ = json.Unmarshal([]byte(body), &req)
-			resp := decode[server.EmbeddingResponse](t, rec)
+			resp := decode[wire.EmbeddingResponse](t, rec)
 			want := 1
 			var many []string
 			if json.Unmarshal(req.Input, &many) == nil {

@@ -10,20 +10,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/semsearch/semsearch"
+	"github.com/semsearch/semsearch/wire"
 )
-
-// ErrorBody is the JSON shape of every error response.
-type ErrorBody struct {
-	Error ErrorDetail `json:"error"`
-}
-
-// ErrorDetail names the error kind (a semsearch error code, or one of
-// unauthorized, forbidden, method_not_allowed, rate_limited) and gives a
-// message that is safe to show.
-type ErrorDetail struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-}
 
 // Error codes for HTTP-level failures that have no semsearch kind.
 const (
@@ -45,6 +33,7 @@ var statusOf = map[string]int{
 	semsearch.EConflict:    http.StatusConflict,
 	semsearch.ETooLarge:    http.StatusRequestEntityTooLarge,
 	semsearch.EUnavailable: http.StatusServiceUnavailable,
+	semsearch.EUpstream:    http.StatusBadGateway,
 	semsearch.EInternal:    http.StatusInternalServerError,
 	codeUnauthorized:       http.StatusUnauthorized,
 	codeForbidden:          http.StatusForbidden,
@@ -133,7 +122,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if c.Request().Method == http.MethodHead {
 		err = c.NoContent(status)
 	} else {
-		err = c.JSON(status, ErrorBody{Error: ErrorDetail{Code: code, Message: msg}})
+		err = c.JSON(status, wire.ErrorBody{Error: wire.ErrorDetail{Code: code, Message: msg}})
 	}
 	if err != nil {
 		s.log.Warn("write error response", "error", fmt.Sprint(err))

@@ -14,6 +14,7 @@ import (
 	"github.com/semsearch/semsearch"
 	"github.com/semsearch/semsearch/server"
 	"github.com/semsearch/semsearch/server/servertest"
+	"github.com/semsearch/semsearch/wire"
 )
 
 const testKey = "s3cret-key"
@@ -71,7 +72,7 @@ func newHarness(t testing.TB, cfg server.Config) *harness {
 	}
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	srv, err := server.New(cfg, svc, log)
+	srv, err := server.New(cfg, svc.Services(), log)
 	if err != nil {
 		t.Fatalf("server.New: %v", err)
 	}
@@ -105,7 +106,7 @@ func (h *harness) do(t testing.TB, method, target, body string, headers ...strin
 
 // errorOf decodes an error response, failing the test if the body is not
 // exactly {"error":{"code","message"}}.
-func errorOf(t testing.TB, rec *httptest.ResponseRecorder) server.ErrorDetail {
+func errorOf(t testing.TB, rec *httptest.ResponseRecorder) wire.ErrorDetail {
 	t.Helper()
 	var raw map[string]map[string]string
 	if err := json.Unmarshal(rec.Body.Bytes(), &raw); err != nil {
@@ -115,7 +116,7 @@ func errorOf(t testing.TB, rec *httptest.ResponseRecorder) server.ErrorDetail {
 	if !ok || len(raw) != 1 || e["code"] == "" || e["message"] == "" || len(e) != 2 {
 		t.Fatalf("error body %q is not {\"error\":{\"code\",\"message\"}}", rec.Body.String())
 	}
-	return server.ErrorDetail{Code: e["code"], Message: e["message"]}
+	return wire.ErrorDetail{Code: e["code"], Message: e["message"]}
 }
 
 func decode[T any](t *testing.T, rec *httptest.ResponseRecorder) T {
@@ -134,4 +135,9 @@ func wantStatus(t *testing.T, rec *httptest.ResponseRecorder, status int) {
 	}
 }
 
-var _ server.Service = (*servertest.Service)(nil)
+var (
+	_ server.Searcher  = (*servertest.Service)(nil)
+	_ server.PostStore = (*servertest.Service)(nil)
+	_ server.Ingester  = (*servertest.Service)(nil)
+	_ server.Status    = (*servertest.Service)(nil)
+)

@@ -6,46 +6,54 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"net/url"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/semsearch/semsearch"
 )
 
-const (
-	defaultK = 10
-	maxK     = 100
-)
+// queryParams parses the request's query string strictly: a malformed one
+// (q=%zz) is an invalid error naming it, where echo's QueryParam would
+// silently drop the bad pair.
+func queryParams(c echo.Context) (func(string) string, error) {
+	vals, err := url.ParseQuery(c.Request().URL.RawQuery)
+	if err != nil {
+		return nil, invalidf("malformed query string: %v", err)
+	}
+	return vals.Get, nil
+}
 
-// queryK parses the optional "k" query parameter: 1..100, default 10.
+// queryK parses the optional "k" query parameter: 1..MaxK, default
+// DefaultK.
 func queryK(c echo.Context) (int, error) {
-	raw := c.QueryParam("k")
+	get, err := queryParams(c)
+	if err != nil {
+		return 0, err
+	}
+	raw := get("k")
 	if raw == "" {
-		return defaultK, nil
+		return semsearch.DefaultK, nil
 	}
 	return parseKString(raw)
 }
 
 func parseKString(raw string) (int, error) {
 	k, err := strconv.Atoi(raw)
-	if err != nil || k < 1 || k > maxK {
-		return 0, invalidf("k must be an integer from 1 to %d, got %q", maxK, raw)
+	if err != nil {
+		return 0, invalidf("k must be an integer from 1 to %d, got %q", semsearch.MaxK, raw)
 	}
-	return k, nil
+	return k, semsearch.CheckK(k)
 }
 
 // bodyK checks a k given in a JSON body: 0 (absent) means the default.
 func bodyK(k int) (int, error) {
 	if k == 0 {
-		return defaultK, nil
+		return semsearch.DefaultK, nil
 	}
-	if k < 1 || k > maxK {
-		return 0, invalidf("k must be an integer from 1 to %d, got %d", maxK, k)
-	}
-	return k, nil
+	return k, semsearch.CheckK(k)
 }
 
 // parseTime accepts RFC 3339 or a plain date (YYYY-MM-DD, UTC). For a
@@ -56,17 +64,6 @@ func parseTime(name, raw string, endOfDay bool) (time.Time, error) {
 		return t, invalidf("%s must be an RFC 3339 time or a YYYY-MM-DD date, got %q", name, raw)
 	}
 	return t, nil
-}
-
-// checkText validates a free-text field: valid UTF-8, at most max runes.
-func checkText(name, v string, max int) error {
-	if !utf8.ValidString(v) {
-		return invalidf("%s is not valid UTF-8", name)
-	}
-	if n := utf8.RuneCountInString(v); n > max {
-		return invalidf("%s is too long: %d characters, at most %d", name, n, max)
-	}
-	return nil
 }
 
 // decodeJSON reads a JSON request body into v. It requires a JSON content

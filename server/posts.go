@@ -1,55 +1,19 @@
 package server
 
 import (
+	"context"
 	"net/http"
-	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/semsearch/semsearch"
+	"github.com/semsearch/semsearch/wire"
 )
 
-// PostResponse is the GET /api/posts/{id} body (and `show --json`).
-type PostResponse struct {
-	ID        string    `json:"id"`
-	Title     string    `json:"title"`
-	URL       string    `json:"url"`
-	Source    string    `json:"source"` // the feed or page title, else its URL
-	Author    string    `json:"author"` // authors joined with ", "
-	Published time.Time `json:"published,omitzero"`
-	Tags      []string  `json:"tags"` // never null
-	Text      string    `json:"text"`
-}
-
-// NewPostResponse shapes a post for the API.
-func NewPostResponse(p semsearch.Post) PostResponse {
-	tags := p.Tags
-	if tags == nil {
-		tags = []string{}
-	}
-	return PostResponse{
-		ID:        p.ID,
-		Title:     p.Title,
-		URL:       p.URL,
-		Source:    p.Source.Name(),
-		Author:    strings.Join(p.Authors, ", "),
-		Published: p.Published,
-		Tags:      tags,
-		Text:      p.Text,
-	}
-}
-
-// RelatedResponse is the GET /api/posts/{id}/related body (and
-// `related --json`).
-type RelatedResponse struct {
-	ID      string             `json:"id"`
-	Results []semsearch.Result `json:"results"` // never null
-}
-
-// DeleteResponse is the DELETE /api/posts/{id} body.
-type DeleteResponse struct {
-	Deleted string `json:"deleted"`
+// PostStore answers the post routes.
+type PostStore interface {
+	Post(ctx context.Context, id string) (semsearch.Post, error)
+	Delete(ctx context.Context, id string) error
 }
 
 func (s *Server) getPost(c echo.Context) error {
@@ -57,11 +21,11 @@ func (s *Server) getPost(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.svc.Post(c.Request().Context(), id)
+	p, err := s.svc.Posts.Post(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, NewPostResponse(p))
+	return c.JSON(http.StatusOK, wire.NewPostResponse(p))
 }
 
 func (s *Server) related(c echo.Context) error {
@@ -73,11 +37,11 @@ func (s *Server) related(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	results, err := s.svc.Related(c.Request().Context(), id, k)
+	results, err := s.svc.Search.Related(c.Request().Context(), id, k)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, RelatedResponse{ID: id, Results: nonNil(results)})
+	return c.JSON(http.StatusOK, wire.RelatedResponse{ID: id, Results: wire.Results(results)})
 }
 
 func (s *Server) deletePost(c echo.Context) error {
@@ -85,8 +49,8 @@ func (s *Server) deletePost(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.svc.Delete(c.Request().Context(), id); err != nil {
+	if err := s.svc.Posts.Delete(c.Request().Context(), id); err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, DeleteResponse{Deleted: id})
+	return c.JSON(http.StatusOK, wire.DeleteResponse{Deleted: id})
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/semsearch/semsearch/server"
+	"github.com/semsearch/semsearch/wire"
 )
 
 func TestServer_GetPost(t *testing.T) {
@@ -33,7 +34,7 @@ func TestServer_GetPost(t *testing.T) {
 	// Source falls back to the feed URL when it has no title.
 	rec = h.do(t, http.MethodGet, "/api/posts/"+url.PathEscape("https://example.com/b"), "")
 	wantStatus(t, rec, 200)
-	if p := decode[server.PostResponse](t, rec); p.Source != "https://example.com/feed" {
+	if p := decode[wire.PostResponse](t, rec); p.Source != "https://example.com/feed" {
 		t.Errorf("source %q", p.Source)
 	}
 
@@ -106,7 +107,7 @@ func TestServer_Related(t *testing.T) {
 	id := url.PathEscape("https://example.com/a")
 	rec := h.do(t, http.MethodGet, "/api/posts/"+id+"/related", "")
 	wantStatus(t, rec, 200)
-	resp := decode[server.RelatedResponse](t, rec)
+	resp := decode[wire.RelatedResponse](t, rec)
 	if resp.ID != "https://example.com/a" || len(resp.Results) != 1 || resp.Results[0].ID != "https://example.com/b" {
 		t.Errorf("response %+v", resp)
 	}
@@ -164,7 +165,7 @@ func TestServer_DeleteAuth(t *testing.T) {
 				}
 				return
 			}
-			if got := decode[server.DeleteResponse](t, rec); got.Deleted != "https://example.com/a" {
+			if got := decode[wire.DeleteResponse](t, rec); got.Deleted != "https://example.com/a" {
 				t.Errorf("body %s", rec.Body.String())
 			}
 			// Deleted: a second delete is a 404.

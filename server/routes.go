@@ -36,25 +36,32 @@ func (s *Server) routes() *echo.Echo {
 	timeout := contextTimeout(s.cfg.RequestTimeout)
 	write := s.requireKey
 
-	e.GET("/healthz", s.healthz)
-	e.GET("/readyz", s.readyz, timeout)
-	e.GET("/metrics", s.serveMetrics)
+	// Every GET route answers HEAD too (net/http drops the body).
+	get := func(g interface {
+		Match([]string, string, echo.HandlerFunc, ...echo.MiddlewareFunc) []*echo.Route
+	}, path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+		g.Match([]string{http.MethodGet, http.MethodHead}, path, h, m...)
+	}
+
+	get(e, "/healthz", s.healthz)
+	get(e, "/readyz", s.readyz, timeout)
+	get(e, "/metrics", s.serveMetrics)
 
 	api := e.Group("/api")
-	api.GET("/search", s.search, timeout)
-	api.GET("/posts/:id", s.getPost, timeout)
-	api.GET("/posts/:id/related", s.related, timeout)
+	get(api, "/search", s.search, timeout)
+	get(api, "/posts/:id", s.getPost, timeout)
+	get(api, "/posts/:id/related", s.related, timeout)
 	api.DELETE("/posts/:id", s.deletePost, write, timeout)
 	api.POST("/similar", s.similar, timeout)
 	api.POST("/ingest", s.ingest, write, contextTimeout(s.cfg.IngestTimeout))
-	api.GET("/stats", s.stats, timeout)
+	get(api, "/stats", s.stats, timeout)
 
 	// Embedding costs compute: behind the key too, when one is configured.
 	e.POST("/v1/embeddings", s.embeddings, write, timeout)
 
 	page := echo.WrapHandler(web.Handler())
 	for _, path := range []string{"/", "/app.js", "/style.css", "/favicon.svg"} {
-		e.Match([]string{http.MethodGet, http.MethodHead}, path, page)
+		get(e, path, page)
 	}
 	return e
 }

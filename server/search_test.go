@@ -10,6 +10,7 @@ import (
 
 	"github.com/semsearch/semsearch"
 	"github.com/semsearch/semsearch/server"
+	"github.com/semsearch/semsearch/wire"
 )
 
 func TestServer_SearchValidation(t *testing.T) {
@@ -110,7 +111,7 @@ func TestServer_SearchResponse(t *testing.T) {
 			t.Errorf("missing %q in %s", key, rec.Body.String())
 		}
 	}
-	resp := decode[server.SearchResponse](t, rec)
+	resp := decode[wire.SearchResponse](t, rec)
 	if resp.Query != "fsync" || resp.Mode != semsearch.ModeLexical || resp.TookMS < 0 {
 		t.Errorf("response %+v", resp)
 	}

@@ -21,21 +21,15 @@ import (
 	"github.com/semsearch/semsearch"
 )
 
-// Service is what the server needs from the rest of the program; app
-// implements it with the real store, searcher and embedder.
-type Service interface {
-	Search(ctx context.Context, q semsearch.Query) ([]semsearch.Result, error)
-	Related(ctx context.Context, id string, k int) ([]semsearch.Result, error)
-	Similar(ctx context.Context, text string, k int) ([]semsearch.Result, error)
-	Post(ctx context.Context, id string) (semsearch.Post, error)
-	Delete(ctx context.Context, id string) error
-	Ingest(ctx context.Context, sources []string) (semsearch.IngestReport, error)
-	Stats(ctx context.Context) (semsearch.Stats, error)
-	// Ready reports whether the service can answer searches (index open,
-	// model loaded); nil means ready.
-	Ready(ctx context.Context) error
-	// Embedder serves /v1/embeddings (EmbedPassages, no query prefix).
-	Embedder() semsearch.Embedder
+// Services are what the handlers need from the rest of the program, one
+// narrow interface per resource, each declared in its handler's file;
+// *app.App implements them all. Every field is required.
+type Services struct {
+	Search   Searcher           // search.go: search, related, similar
+	Posts    PostStore          // posts.go: get and delete a post
+	Ingest   Ingester           // ingest.go: ingest URLs
+	Status   Status             // health.go, stats.go: readiness and counts
+	Embedder semsearch.Embedder // embeddings.go: /v1/embeddings (EmbedPassages, no query prefix)
 }
 
 // Config is the server's configuration, validated once by New.
@@ -70,7 +64,7 @@ const (
 // Server serves the API and the web page. Create it with New.
 type Server struct {
 	cfg     Config
-	svc     Service
+	svc     Services
 	log     *slog.Logger
 	echo    *echo.Echo
 	metrics *metrics
@@ -78,9 +72,9 @@ type Server struct {
 
 // New validates cfg and builds the route table. It refuses a non-loopback
 // Addr without an APIKey unless cfg.Insecure is set.
-func New(cfg Config, svc Service, log *slog.Logger) (*Server, error) {
-	if svc == nil {
-		return nil, errors.New("server: nil service")
+func New(cfg Config, svc Services, log *slog.Logger) (*Server, error) {
+	if svc.Search == nil || svc.Posts == nil || svc.Ingest == nil || svc.Status == nil || svc.Embedder == nil {
+		return nil, errors.New("server: every service is required")
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)

@@ -33,7 +33,7 @@ func TestNew_RefusesExposedAddrWithoutKey(t *testing.T) {
 		{"0.0.0.0:8080", "", true, true},
 	}
 	for _, tt := range tests {
-		_, err := server.New(server.Config{Addr: tt.addr, APIKey: tt.key, Insecure: tt.insecure}, &servertest.Service{}, nil)
+		_, err := server.New(server.Config{Addr: tt.addr, APIKey: tt.key, Insecure: tt.insecure}, (&servertest.Service{}).Services(), nil)
 		if (err == nil) != tt.ok {
 			t.Errorf("New(addr %q, key %q, insecure %v): err %v, want ok=%v", tt.addr, tt.key, tt.insecure, err, tt.ok)
 		}
@@ -41,7 +41,7 @@ func TestNew_RefusesExposedAddrWithoutKey(t *testing.T) {
 			t.Errorf("error %q does not say what to do", err)
 		}
 	}
-	if _, err := server.New(server.Config{BodyLimit: "lots"}, &servertest.Service{}, nil); err == nil {
+	if _, err := server.New(server.Config{BodyLimit: "lots"}, (&servertest.Service{}).Services(), nil); err == nil {
 		t.Error("invalid body limit accepted")
 	}
 }
@@ -51,7 +51,7 @@ func TestServer_ServeRefusesExposedListener(t *testing.T) {
 	if err != nil {
 		t.Fatalf("listen on all interfaces: %v", err)
 	}
-	srv, err := server.New(server.Config{}, &servertest.Service{}, nil)
+	srv, err := server.New(server.Config{}, (&servertest.Service{}).Services(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +61,7 @@ func TestServer_ServeRefusesExposedListener(t *testing.T) {
 }
 
 func TestServer_ServeGracefulShutdown(t *testing.T) {
-	srv, err := server.New(server.Config{Addr: "127.0.0.1:0"}, &servertest.Service{}, nil)
+	srv, err := server.New(server.Config{Addr: "127.0.0.1:0"}, (&servertest.Service{}).Services(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

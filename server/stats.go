@@ -9,7 +9,7 @@ import (
 // stats answers with the semsearch.Stats of the index (the `stats --json`
 // body).
 func (s *Server) stats(c echo.Context) error {
-	st, err := s.svc.Stats(c.Request().Context())
+	st, err := s.svc.Status.Stats(c.Request().Context())
 	if err != nil {
 		return err
 	}

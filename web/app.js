@@ -42,9 +42,13 @@
     return resp.json();
   }
 
+  // safeHref returns an absolute http(s) URL, or null: a post without a
+  // URL (or with a relative one) is shown without a link, never linked to
+  // this page.
   function safeHref(url) {
+    if (!url) return null;
     try {
-      const u = new URL(url, window.location.href);
+      const u = new URL(url);
       return u.protocol === "http:" || u.protocol === "https:" ? u.href : null;
     } catch (_) {
       return null;

@@ -12,7 +12,7 @@ import (
 
 	"github.com/semsearch/semsearch"
 	"github.com/semsearch/semsearch/internal/testenv"
-	"github.com/semsearch/semsearch/server"
+	"github.com/semsearch/semsearch/wire"
 )
 
 // TestSemsearch_EndToEnd ingests testdata/ (and the real seeds when
@@ -70,7 +70,7 @@ func TestSemsearch_EndToEnd(t *testing.T) {
 	srv := startServer(t, env, "--api-key", key)
 	first := make(map[string][]string)
 	for _, tc := range queries {
-		var body server.SearchResponse
+		var body wire.SearchResponse
 		do(t, "GET", srv.URL+"/api/search?k=5&q="+url.QueryEscape(tc.q), nil, http.StatusOK, &body)
 		if len(body.Results) == 0 {
 			t.Fatalf("search %q: no results", tc.q)
@@ -94,12 +94,12 @@ func TestSemsearch_EndToEnd(t *testing.T) {
 	id := first[queries[0].q][0]
 	t.Logf("checking post %s", id)
 	postURL := srv.URL + "/api/posts/" + url.PathEscape(id)
-	var post server.PostResponse
+	var post wire.PostResponse
 	do(t, "GET", postURL, nil, http.StatusOK, &post)
 	if post.ID != id || post.Text == "" || post.Title == "" {
 		t.Fatalf("show %s: got id %q, title %q, %d bytes of text", id, post.ID, post.Title, len(post.Text))
 	}
-	var related server.RelatedResponse
+	var related wire.RelatedResponse
 	do(t, "GET", postURL+"/related?k=3", nil, http.StatusOK, &related)
 	if len(related.Results) == 0 || slices.Contains(resultIDs(related.Results), id) {
 		t.Fatalf("related %s: %v (want results, not the post itself)", id, resultIDs(related.Results))
@@ -119,7 +119,7 @@ func TestSemsearch_EndToEnd(t *testing.T) {
 	do(t, "DELETE", postURL, nil, http.StatusUnauthorized, nil)
 	do(t, "DELETE", postURL, nil, http.StatusOK, nil, "Authorization", "Bearer "+key)
 	do(t, "GET", postURL, nil, http.StatusNotFound, nil)
-	var after server.SearchResponse
+	var after wire.SearchResponse
 	do(t, "GET", srv.URL+"/api/search?k=10&q="+url.QueryEscape(queries[0].q), nil, http.StatusOK, &after)
 	if slices.Contains(resultIDs(after.Results), id) {
 		t.Fatalf("deleted post %s is still found", id)
@@ -133,7 +133,7 @@ func TestSemsearch_EndToEnd(t *testing.T) {
 	srv.stop(t)
 	srv = startServer(t, env)
 	for _, tc := range queries[1:] {
-		var body server.SearchResponse
+		var body wire.SearchResponse
 		do(t, "GET", srv.URL+"/api/search?k=5&q="+url.QueryEscape(tc.q), nil, http.StatusOK, &body)
 		if got := resultIDs(body.Results); !slices.Equal(got, first[tc.q]) {
 			t.Errorf("after restart, search %q: %v, before: %v", tc.q, got, first[tc.q])

@@ -20,7 +20,7 @@ import (
 
 	"github.com/semsearch/semsearch"
 	"github.com/semsearch/semsearch/internal/fakeembed"
-	"github.com/semsearch/semsearch/server"
+	"github.com/semsearch/semsearch/wire"
 )
 
 // hostileEnv is the environment of a server on the fake embedder with a
@@ -32,9 +32,9 @@ func hostileEnv(t *testing.T, embedURL string) []string {
 
 // errorBody decodes an {"error":{"code","message"}} body, failing when the
 // body is not one or has no message.
-func errorBody(t *testing.T, data []byte) server.ErrorDetail {
+func errorBody(t *testing.T, data []byte) wire.ErrorDetail {
 	t.Helper()
-	var eb server.ErrorBody
+	var eb wire.ErrorBody
 	if err := json.Unmarshal(data, &eb); err != nil || eb.Error.Message == "" || eb.Error.Code == "" {
 		t.Fatalf("not an error body with a code and message: %s (%v)", data, err)
 	}
@@ -52,12 +52,33 @@ func rssKB(t *testing.T, pid int) int {
 }
 
 // ingestAPI posts sources to /api/ingest and returns the report.
+// ingestAPI posts sources to /api/ingest and returns the report. The status
+// must be 200 when some source went in and 502 when every one failed (the
+// body then also carries the error shape, naming the first failure).
 func ingestAPI(t *testing.T, base string, sources ...string) semsearch.IngestReport {
 	t.Helper()
-	var rep semsearch.IngestReport
-	do(t, http.MethodPost, base+"/api/ingest", map[string]any{"sources": sources}, http.StatusOK, &rep)
+	raw, err := json.Marshal(map[string]any{"sources": sources})
+	if err != nil {
+		t.Fatal(err)
+	}
+	status, _, data := send(t, http.MethodPost, base+"/api/ingest", raw)
+	var body wire.IngestFailure
+	if err := json.Unmarshal(data, &body); err != nil {
+		t.Fatalf("ingest %v: status %d, body %.300s: %v", sources, status, data, err)
+	}
+	rep := body.IngestReport
 	if len(rep.Sources) != len(sources) {
 		t.Fatalf("ingest %v: report has %d sources: %+v", sources, len(rep.Sources), rep)
+	}
+	allFailed := true
+	for _, s := range rep.Sources {
+		allFailed = allFailed && s.Error != ""
+	}
+	switch {
+	case allFailed && (status != http.StatusBadGateway || body.Error.Code != semsearch.EUpstream || body.Error.Message == ""):
+		t.Fatalf("ingest %v: every source failed but status %d, error %+v", sources, status, body.Error)
+	case !allFailed && (status != http.StatusOK || body.Error.Code != ""):
+		t.Fatalf("ingest %v: status %d, want 200: %.300s", sources, status, data)
 	}
 	return rep
 }
@@ -145,7 +166,7 @@ func TestHostile_ScriptInFeed(t *testing.T) {
 		t.Fatalf("ingest of the hostile feed: %+v", rep)
 	}
 	// Markup in a title is reduced to its text.
-	var titled server.SearchResponse
+	var titled wire.SearchResponse
 	do(t, "GET", srv.URL+"/api/search?mode=lexical&q=bold", nil, http.StatusOK, &titled)
 	if len(titled.Results) == 0 || titled.Results[0].Title != "Bold xylophone" {
 		t.Errorf("title with markup: %v, want \"Bold xylophone\"", resultTitles(titled.Results))
@@ -161,7 +182,7 @@ func TestHostile_ScriptInFeed(t *testing.T) {
 		if bytes.ContainsAny(raw, "<>") {
 			t.Errorf("search %q: the JSON body has raw angle brackets: %.300s", q, raw)
 		}
-		var body server.SearchResponse
+		var body wire.SearchResponse
 		if err := json.Unmarshal(raw, &body); err != nil {
 			t.Fatal(err)
 		}
@@ -380,14 +401,16 @@ func TestHostile_APIKey(t *testing.T) {
 	const key = "correct-horse-battery-staple"
 	srv := startServer(t, hostileEnv(t, fake.URL+"/v1"), "--api-key", key)
 
-	ingest := []byte(`{"sources":["https://example.invalid/feed.xml"]}`)
+	// A loopback URL the SSRF guard refuses at dial time: the request is
+	// authorised, the fetch fails without any traffic (502: no source went in).
+	ingest := []byte(`{"sources":["http://127.0.0.1:9/feed.xml"]}`)
 	embeddings := []byte(`{"input":"hello","model":"fake"}`)
 	writes := []struct {
 		method, path string
 		body         []byte
 		ok           int // status with the right key
 	}{
-		{"POST", "/api/ingest", ingest, http.StatusOK},
+		{"POST", "/api/ingest", ingest, http.StatusBadGateway},
 		{"DELETE", "/api/posts/" + url.PathEscape("https://example.com/nope"), nil, http.StatusNotFound},
 		{"POST", "/v1/embeddings", embeddings, http.StatusOK},
 	}
@@ -438,7 +461,7 @@ func TestHostile_APIKey(t *testing.T) {
 			t.Errorf("keyless write with Host %q: status %d, want 403", host, resp.StatusCode)
 		}
 	}
-	do(t, "POST", open.URL+"/api/ingest", map[string]any{"sources": []string{"https://example.invalid/feed.xml"}}, http.StatusOK, nil)
+	do(t, "POST", open.URL+"/api/ingest", map[string]any{"sources": []string{"http://127.0.0.1:9/feed.xml"}}, http.StatusBadGateway, nil)
 }
 
 // TestHostile_ExposedWithoutKey: listening on all interfaces without an API
@@ -587,7 +610,7 @@ func TestServe_EmbedderDown(t *testing.T) {
 	}
 	t.Logf("per-source error: %s", rep.Sources[0].Error)
 
-	var body server.SearchResponse
+	var body wire.SearchResponse
 	do(t, "GET", srv.URL+"/api/search?mode=lexical&q=lighthouse", nil, http.StatusOK, &body)
 	if len(body.Results) != 3 {
 		t.Errorf("lexical search with the embedder down: %d results, want 3", len(body.Results))

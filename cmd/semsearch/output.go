@@ -45,14 +45,6 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// nonNil makes an empty result list print as [] rather than null.
-func nonNil(r []semsearch.Result) []semsearch.Result {
-	if r == nil {
-		return []semsearch.Result{}
-	}
-	return r
-}
-
 // filterFlags are the search filters, as on GET /api/search.
 type filterFlags struct {
 	source, author, tag, since, until string

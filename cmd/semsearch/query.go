@@ -9,7 +9,7 @@ import (
 
 	"github.com/semsearch/semsearch"
 	"github.com/semsearch/semsearch/app"
-	"github.com/semsearch/semsearch/server"
+	"github.com/semsearch/semsearch/wire"
 )
 
 func newSearchCommand(env *cliEnv) *cobra.Command {
@@ -37,7 +37,7 @@ func newSearchCommand(env *cliEnv) *cobra.Command {
 					return err
 				}
 				if asJSON {
-					return writeJSON(env.stdout, server.SearchResponse{Query: q.Text, Mode: q.Mode, TookMS: float64(time.Since(start).Microseconds()) / 1000, Results: nonNil(res)})
+					return writeJSON(env.stdout, wire.SearchResponse{Query: q.Text, Mode: q.Mode, TookMS: float64(time.Since(start).Microseconds()) / 1000, Results: wire.Results(res)})
 				}
 				printResults(env.stdout, res)
 				return nil
@@ -65,7 +65,7 @@ func newShowCommand(env *cliEnv) *cobra.Command {
 					return err
 				}
 				if asJSON {
-					return writeJSON(env.stdout, server.NewPostResponse(p))
+					return writeJSON(env.stdout, wire.NewPostResponse(p))
 				}
 				fmt.Fprintf(env.stdout, "%s\n%s\n", p.Title, p.URL)
 				if !p.Published.IsZero() {
@@ -97,7 +97,7 @@ func newRelatedCommand(env *cliEnv) *cobra.Command {
 					return err
 				}
 				if asJSON {
-					return writeJSON(env.stdout, server.RelatedResponse{ID: args[0], Results: nonNil(res)})
+					return writeJSON(env.stdout, wire.RelatedResponse{ID: args[0], Results: wire.Results(res)})
 				}
 				printResults(env.stdout, res)
 				return nil

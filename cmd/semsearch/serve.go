@@ -4,13 +4,11 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"net/url"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/sync/errgroup"
 
-	"github.com/semsearch/semsearch"
 	"github.com/semsearch/semsearch/app"
 	"github.com/semsearch/semsearch/server"
 )
@@ -39,7 +37,7 @@ set. Listening on a non-loopback address without an API key is refused unless --
 				return err
 			}
 			defer a.Close()
-			srv, err := server.New(cfg, apiService{a}, env.log)
+			srv, err := server.New(cfg, server.Services{Search: a, Posts: a, Ingest: a, Status: a, Embedder: a.Embedder()}, env.log)
 			if err != nil {
 				return err
 			}
@@ -48,7 +46,7 @@ set. Listening on a non-loopback address without an API key is refused unless --
 				return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 			}
 			env.log.Info("serving", "url", "http://"+ln.Addr().String()+"/", "data", env.flags.data)
-			return srv.Serve(ctx, ln)
+			return serveApp(ctx, a, srv, ln)
 		},
 	}
 	f := cmd.Flags()
@@ -62,17 +60,12 @@ set. Listening on a non-loopback address without an API key is refused unless --
 	return cmd
 }
 
-// apiService adapts *app.App to what the server needs.
-type apiService struct{ *app.App }
-
-func (s apiService) Ingest(ctx context.Context, sources []string) (semsearch.IngestReport, error) {
-	if len(sources) == 0 {
-		return semsearch.IngestReport{}, semsearch.Errorf(semsearch.EInvalid, "sources is empty")
-	}
-	for _, src := range sources {
-		if u, err := url.Parse(src); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return semsearch.IngestReport{}, semsearch.Errorf(semsearch.EInvalid, "source %q: only http and https URLs can be ingested over the API", src)
-		}
-	}
-	return s.App.Ingest(ctx, sources, app.IngestOptions{Stdin: strings.NewReader("")})
+// serveApp runs the app's background work beside the HTTP server; when
+// either stops (ctx ends, or one fails), both are stopped and the first
+// error is returned.
+func serveApp(ctx context.Context, a *app.App, srv *server.Server, ln net.Listener) error {
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return a.Run(ctx) })
+	g.Go(func() error { return srv.Serve(ctx, ln) })
+	return g.Wait()
 }

@@ -8,8 +8,8 @@
 //	go run ./eval/tune --work ~/.cache/semsearch/eval/seeds-all-MiniLM-L6-v2 \
 //	    --questions ../shared/eval/seed_dev_questions.jsonl --set SPEC
 //
-// A SPEC is name:mode:fusion:rrfk:vectorweight:lexicalweight:mindepth:depthperk:chunkbonus
-// (a zero takes search's default; a negative chunk bonus means none). Output:
+// A SPEC is name:mode:fusion:rrfk:vectorweight:lexicalweight:mindepth:depthperk
+// (an empty or zero field takes search's default). Output:
 // one tab-separated line per variant: dataset, name, nDCG@10, MRR@10, R@10, R@100.
 // The index must have been built with a local model found under --models.
 package main
@@ -118,18 +118,16 @@ func parseSet(set string) ([]variant, error) {
 	var specs []string
 	switch set {
 	case "default":
-		specs = []string{"lexical:lexical:::::::", "vector:vector:::::::", "hybrid:hybrid:::::::"}
+		specs = []string{"lexical:lexical::::::", "vector:vector::::::", "hybrid:hybrid::::::"}
 	case "rrf":
 		for _, rk := range []string{"5", "10", "20", "40", "60"} {
 			for _, wl := range []string{"0.5", "0.75", "1", "1.5"} {
-				specs = append(specs, fmt.Sprintf("rrf k=%s wl=%s:hybrid:rrf:%s:1:%s:::", rk, wl, rk, wl))
+				specs = append(specs, fmt.Sprintf("rrf k=%s wl=%s:hybrid:rrf:%s:1:%s::", rk, wl, rk, wl))
 			}
 		}
 	case "blend":
 		for _, wl := range []string{"0.5", "0.7", "1", "1.5"} {
-			for _, bonus := range []string{"-1", "0.1"} {
-				specs = append(specs, fmt.Sprintf("blend wl=%s bonus=%s:hybrid:blend::1:%s:200:5:%s", wl, bonus, wl, bonus))
-			}
+			specs = append(specs, fmt.Sprintf("blend wl=%s:hybrid:blend::1:%s:200:5", wl, wl))
 		}
 	default:
 		specs = strings.Split(set, ",")
@@ -145,12 +143,12 @@ func parseSet(set string) ([]variant, error) {
 	return out, nil
 }
 
-// parseSpec reads name:mode:fusion:rrfk:wv:wl:mindepth:depthperk:bonus;
+// parseSpec reads name:mode:fusion:rrfk:wv:wl:mindepth:depthperk;
 // empty fields are zero (search's defaults).
 func parseSpec(spec string) (variant, error) {
 	f := strings.Split(spec, ":")
-	if len(f) != 9 {
-		return variant{}, fmt.Errorf("spec %q: want 9 ':'-separated fields", spec)
+	if len(f) != 8 {
+		return variant{}, fmt.Errorf("spec %q: want 8 ':'-separated fields", spec)
 	}
 	num := func(i int) float64 {
 		x, err := strconv.ParseFloat(f[i], 64)
@@ -159,14 +157,14 @@ func parseSpec(spec string) (variant, error) {
 		}
 		return x
 	}
-	for i := 3; i < 9; i++ {
+	for i := 3; i < 8; i++ {
 		if _, err := strconv.ParseFloat(f[i], 64); f[i] != "" && err != nil {
 			return variant{}, fmt.Errorf("spec %q: field %d: %w", spec, i+1, err)
 		}
 	}
 	return variant{name: f[0], mode: semsearch.Mode(f[1]), opts: search.Options{
 		Fusion: search.Fusion(f[2]), RRFK: num(3), VectorWeight: num(4), LexicalWeight: num(5),
-		MinDepth: int(num(6)), DepthPerK: int(num(7)), SecondChunkBonus: num(8),
+		MinDepth: int(num(6)), DepthPerK: int(num(7)),
 	}}, nil
 }
 

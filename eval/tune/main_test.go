@@ -7,15 +7,15 @@ import (
 )
 
 func TestParseSpec(t *testing.T) {
-	v, err := parseSpec("tuned:hybrid:blend::1:0.8:200:5:-1")
+	v, err := parseSpec("tuned:hybrid:blend::1:0.8:200:5")
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := search.Options{Fusion: search.FusionBlend, VectorWeight: 1, LexicalWeight: 0.8, MinDepth: 200, DepthPerK: 5, SecondChunkBonus: -1}
+	want := search.Options{Fusion: search.FusionBlend, VectorWeight: 1, LexicalWeight: 0.8, MinDepth: 200, DepthPerK: 5}
 	if v.name != "tuned" || v.mode != "hybrid" || v.opts != want {
 		t.Errorf("got %+v, want options %+v", v, want)
 	}
-	for _, bad := range []string{"a:b", "x:hybrid:rrf:ten:1:1:::", "x:hybrid:rrf:1:1:1:1:1:1:extra"} {
+	for _, bad := range []string{"a:b", "x:hybrid:rrf:ten:1:1::", "x:hybrid:rrf:1:1:1:1:1:extra"} {
 		if _, err := parseSpec(bad); err == nil {
 			t.Errorf("%q: no error", bad)
 		}

@@ -24,6 +24,7 @@ import (
 
 	"github.com/semsearch/semsearch"
 	"github.com/semsearch/semsearch/server"
+	"github.com/semsearch/semsearch/server/servertest"
 
 	"github.com/semsearch/semsearch/internal/testenv"
 )
@@ -54,9 +55,9 @@ func artifactDir(t *testing.T) string {
 
 // startServer serves the real server on the fake service at 127.0.0.1:0
 // until the test ends.
-func startServer(t *testing.T, svc server.Service) string {
+func startServer(t *testing.T, svc *servertest.Service) string {
 	t.Helper()
-	srv, err := server.New(server.Config{Addr: "127.0.0.1:0"}, svc, slog.New(slog.DiscardHandler))
+	srv, err := server.New(server.Config{Addr: "127.0.0.1:0"}, svc.Services(), slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -256,6 +257,10 @@ func TestWebPage_SearchAndRelated(t *testing.T) {
 	}
 	if evil.Source != "Untrusted Feed <b>bold</b>" {
 		t.Errorf("source %q", evil.Source)
+	}
+	// A post without a URL is not linked (to this very page, as it once was).
+	if href := eval[*string](t, b, `document.querySelectorAll("#results .title-link")[2].getAttribute("href")`); href != nil {
+		t.Errorf("a post without a URL links to %q", *href)
 	}
 	visible := eval[bool](t, b, `(() => { const r = document.querySelectorAll("#results .title-link")[1].getBoundingClientRect(); return r.width > 0 && r.height > 0; })()`)
 	if !visible {

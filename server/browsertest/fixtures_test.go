@@ -48,7 +48,8 @@ func newService() *servertest.Service {
 			}},
 		},
 		{
-			ID: idWAL, Title: "Write-ahead logging, explained", URL: idWAL, Source: "Notes",
+			// No URL (a post from a plain-text listing): shown without a link.
+			ID: idWAL, Title: "Write-ahead logging, explained", URL: "", Source: "Notes",
 			Published: date(2022, time.June, 30), Score: 0.44,
 			Passages: []semsearch.Passage{{
 				Text:      "The log is forced to stable storage before the commit is acknowledged.",

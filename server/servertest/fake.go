@@ -1,4 +1,4 @@
-// Package servertest provides an in-memory server.Service for tests of the
+// Package servertest provides in-memory server.Services for tests of the
 // HTTP layer and the web page: canned posts and results, recorded calls,
 // injectable errors, and a deterministic embedder.
 package servertest
@@ -12,9 +12,10 @@ import (
 	"sync"
 
 	"github.com/semsearch/semsearch"
+	"github.com/semsearch/semsearch/server"
 )
 
-// Service is a fake server.Service. The zero value works: no posts, no
+// Service fakes every one of server.Services (see Services). The zero value works: no posts, no
 // results. Set the exported fields before use; the hooks, when set,
 // replace the default behaviour of their method. Calls are recorded.
 type Service struct {
@@ -123,7 +124,7 @@ func (f *Service) Delete(ctx context.Context, id string) error {
 	return nil
 }
 
-func (f *Service) Ingest(ctx context.Context, sources []string) (semsearch.IngestReport, error) {
+func (f *Service) IngestURLs(ctx context.Context, sources []string) (semsearch.IngestReport, error) {
 	f.record(Call{Method: "Ingest", Sources: append([]string(nil), sources...)})
 	if f.IngestFunc != nil {
 		return f.IngestFunc(ctx, sources)
@@ -158,6 +159,12 @@ func (f *Service) Ready(ctx context.Context) error {
 		return f.ReadyFunc(ctx)
 	}
 	return f.Err
+}
+
+// Services returns f as every service the server needs; the embedder is
+// f.Emb as set now (default Embedder{N: 8}).
+func (f *Service) Services() server.Services {
+	return server.Services{Search: f, Posts: f, Ingest: f, Status: f, Embedder: f.Embedder()}
 }
 
 func (f *Service) Embedder() semsearch.Embedder {
