@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -13,14 +14,24 @@ import (
 
 // Question is one seed question: the text asked and the posts that answer
 // it, each named by its title or by a distinctive phrase of its text, mapped
-// to a grade (2 = answers it, 1 = related).
+// to a grade (2 = answers it, 1 = related). Answer, when set, is a phrase
+// of the sentence that answers it (see AnswerIn); Kind names the kind of
+// question (paraphrase, recency, ...). A question of kind Unanswerable has
+// an empty Rel: nothing in the posts answers it.
 type Question struct {
-	Q   string         `json:"q"`
-	Rel map[string]int `json:"rel"`
+	Q      string         `json:"q"`
+	Rel    map[string]int `json:"rel"`
+	Answer string         `json:"answer,omitempty"`
+	Kind   string         `json:"kind,omitempty"`
 }
 
+// Unanswerable is the Kind of a question that no post answers.
+const Unanswerable = "unanswerable"
+
 // LoadQuestions reads a JSON-lines file of questions
-// ({"q": "...", "rel": {"title or phrase": grade}}), in file order.
+// ({"q": "...", "rel": {"title or phrase": grade}, "answer": "...",
+// "kind": "..."}), in file order. Every question needs "q" and "rel"; "rel"
+// may be {} only for kind "unanswerable", which must then have no answer.
 func LoadQuestions(path string) ([]Question, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -38,8 +49,8 @@ func LoadQuestions(path string) ([]Question, error) {
 		if err := json.Unmarshal(sc.Bytes(), &q); err != nil {
 			return nil, fmt.Errorf("load questions %s:%d: %w", path, line, err)
 		}
-		if strings.TrimSpace(q.Q) == "" || len(q.Rel) == 0 {
-			return nil, fmt.Errorf("load questions %s:%d: want a non-empty \"q\" and \"rel\"", path, line)
+		if err := q.check(); err != nil {
+			return nil, fmt.Errorf("load questions %s:%d: %w", path, line, err)
 		}
 		qs = append(qs, q)
 	}
@@ -47,6 +58,22 @@ func LoadQuestions(path string) ([]Question, error) {
 		return nil, fmt.Errorf("load questions %s: %w", path, err)
 	}
 	return qs, nil
+}
+
+func (q Question) check() error {
+	switch {
+	case strings.TrimSpace(q.Q) == "":
+		return errors.New(`want a non-empty "q"`)
+	case q.Rel == nil:
+		return errors.New(`want a "rel" object ({} for an unanswerable question)`)
+	case q.Kind == Unanswerable && (scored(q.Rel) || q.Answer != ""):
+		return errors.New(`an unanswerable question has "rel": {} and no "answer"`)
+	case q.Kind != Unanswerable && len(q.Rel) == 0:
+		return errors.New(`want a non-empty "rel" (or "kind": "unanswerable")`)
+	case q.Answer != "" && fold(q.Answer) == "":
+		return errors.New(`"answer" has no words`)
+	}
+	return nil
 }
 
 // Matches reports whether post p is the one rel key names: its title

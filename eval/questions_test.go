@@ -25,7 +25,14 @@ func TestLoadQuestions(t *testing.T) {
 		t.Errorf("got %+v, want %+v", qs, want)
 	}
 	bad := filepath.Join(t.TempDir(), "bad.jsonl")
-	for _, data := range []string{`{"q": "x"}`, `{"rel": {"a": 1}}`, `{"q": `} {
+	for _, data := range []string{
+		`{"q": "x"}`, `{"rel": {"a": 1}}`, `{"q": `,
+		`{"q": "x", "rel": {}}`,                           // empty rel only for unanswerable
+		`{"q": "x", "rel": null, "kind": "unanswerable"}`, // rel must be there
+		`{"q": "x", "rel": {"a": 2}, "kind": "unanswerable"}`,
+		`{"q": "x", "rel": {}, "kind": "unanswerable", "answer": "y"}`,
+		`{"q": "x", "rel": {"a": 2}, "answer": " \t "}`,
+	} {
 		if err := os.WriteFile(bad, []byte(data), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -33,6 +40,138 @@ func TestLoadQuestions(t *testing.T) {
 			t.Errorf("%s: no error", data)
 		}
 	}
+}
+
+func TestLoadQuestions_Answers(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "answers.jsonl")
+	data := `{"q": "a", "rel": {"A": 2}, "answer": "the phrase", "kind": "paraphrase"}
+{"q": "b", "rel": {}, "kind": "unanswerable"}
+`
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	qs, err := LoadQuestions(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Question{
+		{Q: "a", Rel: map[string]int{"A": 2}, Answer: "the phrase", Kind: "paraphrase"},
+		{Q: "b", Rel: map[string]int{}, Kind: Unanswerable},
+	}
+	if !reflect.DeepEqual(qs, want) {
+		t.Errorf("got %+v, want %+v", qs, want)
+	}
+}
+
+func TestLoadQuestions_AnswerSeeds(t *testing.T) {
+	qs, err := LoadQuestions(filepath.Join(sharedDir(t), "eval", "seed_answer_questions.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, q := range qs {
+		if q.Kind == Unanswerable {
+			n++
+		} else if q.Answer == "" {
+			t.Errorf("%q: no answer phrase", q.Q)
+		}
+	}
+	if len(qs) < 40 || n == 0 {
+		t.Errorf("%d questions, %d unanswerable", len(qs), n)
+	}
+}
+
+func TestAnswerIn(t *testing.T) {
+	tests := []struct {
+		text, phrase string
+		want         bool
+	}{
+		{"You fetch one more than\nyou need.", "you fetch one MORE than you need", true},
+		{"the \ufb01le system", "file system", true}, // NFKC: the ligature is "fi"
+		{"ＡＰＩ keys", "api keys", true},               // NFKC: full-width letters
+		{"one  more", "one more than", false},
+		{"anything", "  ", false},
+	}
+	for _, tt := range tests {
+		if got := AnswerIn(tt.text, tt.phrase); got != tt.want {
+			t.Errorf("AnswerIn(%q, %q) = %v, want %v", tt.text, tt.phrase, got, tt.want)
+		}
+	}
+}
+
+func TestScoreAnswers(t *testing.T) {
+	qs := []Question{
+		{Q: "1", Rel: map[string]int{"A": 2}, Answer: "alpha fact", Kind: "fact"},
+		{Q: "2", Rel: map[string]int{"B": 2}, Answer: "beta fact", Kind: "fact"},
+		{Q: "3", Rel: map[string]int{}, Kind: Unanswerable},
+		{Q: "4", Rel: map[string]int{}, Kind: Unanswerable},
+	}
+	a := semsearch.Post{ID: "a", Title: "A"}
+	b := semsearch.Post{ID: "b", Title: "B"}
+	outcomes := []AnswerOutcome{
+		// Right post first, phrase in the first sentence and the passage.
+		{Answered: true, Sentences: []string{"The Alpha fact."}, Posts: []semsearch.Post{a, b}, Passages: []string{"x alpha  fact"}},
+		// Right post second, phrase in the third sentence, not the passages.
+		{Answered: true, Sentences: []string{"no", "no", "a beta fact"}, Posts: []semsearch.Post{a, b}, Passages: []string{"no"}},
+		{Answered: false, Posts: []semsearch.Post{a}},
+		{Answered: true, Sentences: []string{"wrong"}, Posts: []semsearch.Post{b}},
+	}
+	rep := ScoreAnswers(qs, outcomes)
+	if len(rep.Kinds) != 2 || rep.Kinds[0].Kind != "fact" || rep.Kinds[1].Kind != Unanswerable {
+		t.Fatalf("kinds %+v", rep.Kinds)
+	}
+	fact, un, all := rep.Kinds[0], rep.Kinds[1], rep.Overall
+	for _, c := range []struct {
+		name string
+		got  *float64
+		want float64
+	}{
+		{"fact mrr", fact.MRR10, 0.75},
+		{"fact answer@1", fact.Answer1, 0.5},
+		{"fact answer@3", fact.Answer3, 1},
+		{"fact passage", fact.PassageAnswer1, 0.5},
+		{"fact answered", fact.Answered, 1},
+		{"unanswerable recall", un.AbstainRecall, 0.5},
+		{"unanswerable precision", un.AbstainPrecision, 1},
+		{"all precision", all.AbstainPrecision, 1},
+		{"all recall", all.AbstainRecall, 0.5},
+		{"all answer@1", all.Answer1, 0.5},
+	} {
+		if c.got == nil || !near(*c.got, c.want) {
+			t.Errorf("%s = %v, want %v", c.name, deref(c.got), c.want)
+		}
+	}
+	if un.MRR10 != nil || un.Answer1 != nil || fact.AbstainRecall != nil {
+		t.Errorf("metrics without questions to score are not nil: %+v %+v", un, fact)
+	}
+}
+
+func deref(p *float64) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+func FuzzLoadQuestions(f *testing.F) {
+	f.Add([]byte(`{"q": "a", "rel": {"A": 2}, "answer": "x", "kind": "paraphrase"}`))
+	f.Add([]byte(`{"q": "b", "rel": {}, "kind": "unanswerable"}`))
+	f.Add([]byte("{\"q\": \"a\", \"rel\": {\"A\": 1}}\n\n{"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(t.TempDir(), "q.jsonl")
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		qs, err := LoadQuestions(path)
+		if err != nil {
+			return
+		}
+		for _, q := range qs {
+			if q.check() != nil {
+				t.Errorf("loaded a question that fails its check: %+v", q)
+			}
+		}
+	})
 }
 
 func TestLoadQuestions_Seeds(t *testing.T) {

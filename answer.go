@@ -1,0 +1,50 @@
+package semsearch
+
+import "time"
+
+// Answer is the outcome of asking a question: up to three extractive
+// sentences that answer it (verbatim from the posts, best first), how sure
+// the engine is, and the post-level results of the same search.
+type Answer struct {
+	Query string
+	// Answered is false when nothing in the index answers the question:
+	// Sentences is then empty, and Results still hold the closest posts.
+	Answered bool
+	// Confidence is the calibrated probability, in [0, 1], that the first
+	// sentence answers the question.
+	Confidence  float64
+	Sentences   []AnswerSentence
+	Results     []Result
+	Interpreted Interpretation
+}
+
+// AnswerSentence is one sentence of a post, quoted verbatim from its clean
+// text, with a link that lands on it.
+type AnswerSentence struct {
+	Text    string `json:"text"`
+	PostID  string `json:"post_id"`
+	Title   string `json:"title"`
+	URL     string `json:"url"`
+	Link    string `json:"link"`    // URL with a #:~:text= directive for the sentence
+	Heading string `json:"heading"` // the section it is in, "" before the first heading
+}
+
+// Sort orders a search's results.
+type Sort string
+
+const (
+	SortRelevance Sort = "relevance" // best match first; the default
+	SortDate      Sort = "date"      // among the matching posts, newest first
+)
+
+// Interpretation is what a query was read as: the words searched, and the
+// date filter and ordering its date phrases ("latest", "in 2024", "since
+// March") asked for. Phrases lists those phrases as they appeared, so a
+// page can show them as removable chips.
+type Interpretation struct {
+	Text    string    `json:"text"` // the query with the date phrases taken out
+	Since   time.Time `json:"since,omitzero"`
+	Until   time.Time `json:"until,omitzero"`
+	Sort    Sort      `json:"sort,omitempty"`
+	Phrases []string  `json:"phrases,omitempty"`
+}
