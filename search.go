@@ -111,10 +111,13 @@ type Result struct {
 
 // Passage is a chunk shown in a result. Highlight is Text HTML-escaped with
 // the query terms wrapped in <mark>…</mark>; it is safe to insert as HTML.
+// Link is the post's URL with a text fragment (#:~:text=…) that scrolls a
+// browser to the passage; it is "" when the post has no URL.
 type Passage struct {
 	Text      string `json:"text"`
 	Highlight string `json:"highlight"`
 	Heading   string `json:"heading"`
+	Link      string `json:"link"`
 }
 
 // ParseDate parses a filter bound: YYYY-MM-DD or RFC 3339. A bare date as an

@@ -141,6 +141,43 @@ func (s *Store) PostMeta(ctx context.Context, ids ...string) (map[string]semsear
 	return out, nil
 }
 
+// PostTexts returns the clean text of the given posts; unknown IDs are
+// absent from the map.
+func (s *Store) PostTexts(ctx context.Context, ids ...string) (map[string]string, error) {
+	out := make(map[string]string, len(ids))
+	const batch = 500
+	for start := 0; start < len(ids); start += batch {
+		part := ids[start:min(start+batch, len(ids))]
+		args := make([]any, len(part))
+		for i, id := range part {
+			args[i] = id
+		}
+		if err := s.postTexts(ctx, args, out); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (s *Store) postTexts(ctx context.Context, ids []any, out map[string]string) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, text FROM posts WHERE id IN (`+placeholders(len(ids))+`)`, ids...)
+	if err != nil {
+		return fmt.Errorf("read post texts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, text string
+		if err := rows.Scan(&id, &text); err != nil {
+			return fmt.Errorf("read post texts: %w", err)
+		}
+		out[id] = text
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read post texts: %w", err)
+	}
+	return nil
+}
+
 // Ready reports whether the store answers queries: the database responds
 // and the vectors are loaded. It is cheap enough for every readiness probe
 // (one ping, no table scan).

@@ -82,6 +82,13 @@ func wordSpans(s string) []span {
 // every matching word wrapped in <mark>…</mark>. Only the <mark> tags are
 // raw HTML. A trimmed side is marked with "…".
 func highlight(text string, ts terms, window int) (plain, marked string) {
+	plain, marked, _, _ = highlightRange(text, ts, window)
+	return plain, marked
+}
+
+// highlightRange is highlight that also returns the byte range of text the
+// window shows, [from, to).
+func highlightRange(text string, ts terms, window int) (plain, marked string, from, to int) {
 	words := wordSpans(text)
 	var hits []span
 	if len(ts) > 0 {
@@ -91,7 +98,7 @@ func highlight(text string, ts terms, window int) (plain, marked string) {
 			}
 		}
 	}
-	from, to := 0, len(text)
+	from, to = 0, len(text)
 	if window > 0 && len(text) > window {
 		anchor := 0
 		if len(hits) > 0 {
@@ -127,7 +134,7 @@ func highlight(text string, ts terms, window int) (plain, marked string) {
 		p.WriteString("…")
 		m.WriteString("…")
 	}
-	return strings.TrimSpace(p.String()), strings.TrimSpace(m.String())
+	return strings.TrimSpace(p.String()), strings.TrimSpace(m.String()), from, to
 }
 
 // snapToWords moves from forward and to backward so that neither cuts a

@@ -16,3 +16,28 @@ func TestDisplayText(t *testing.T) {
 		}
 	}
 }
+
+// TestDisplay_MapsBack checks that every byte of the display text maps to
+// the same byte of the clean text it came from.
+func TestDisplay_MapsBack(t *testing.T) {
+	for _, in := range []string{
+		"## A write is not a commit\n\nWhen write() returns...",
+		"```sh\n# a shell comment\nls\n```\nafter\n",
+		"# T\n```\ncode\n```\n## H2\ntext é\n",
+		"",
+		"\n\n",
+	} {
+		d, orig := display(in)
+		if d != displayText(in) {
+			t.Fatalf("display(%q) = %q, displayText %q", in, d, displayText(in))
+		}
+		if len(orig) != len(d)+1 || orig[len(d)] != len(in) {
+			t.Fatalf("display(%q): %d offsets for %d bytes, last %v", in, len(orig), len(d), orig)
+		}
+		for i := 0; i < len(d); i++ {
+			if in[orig[i]] != d[i] {
+				t.Errorf("display(%q): byte %d %q maps to %d %q", in, i, d[i], orig[i], in[orig[i]])
+			}
+		}
+	}
+}

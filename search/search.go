@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/semsearch/semsearch"
+	"github.com/semsearch/semsearch/deeplink"
 )
 
 // Index is what search reads: *index.Store implements it (SQLite + an
@@ -32,6 +33,9 @@ type Index interface {
 	// PostMeta returns the given posts without their text; unknown IDs are
 	// absent. The posts' slices must not be modified.
 	PostMeta(ctx context.Context, ids ...string) (map[string]semsearch.Post, error)
+	// PostTexts returns the clean text (semsearch.Post.Text) of the given
+	// posts; unknown IDs are absent. Passage links are built from it.
+	PostTexts(ctx context.Context, ids ...string) (map[string]string, error)
 }
 
 // Options tune retrieval and presentation. Zero fields take the value of
@@ -196,6 +200,19 @@ func (s *Searcher) Search(ctx context.Context, q semsearch.Query) ([]semsearch.R
 	return s.results(ctx, group(s.opts, chunks, q.K, nil), queryTerms(text))
 }
 
+// passageLink links to c.Text[from:to] inside the post at pageURL whose
+// clean text is text. When text no longer holds the chunk (the post was
+// replaced meanwhile) the link is the bare URL.
+func passageLink(pageURL, text string, c semsearch.Chunk, from, to int) string {
+	if pageURL == "" {
+		return ""
+	}
+	if c.Start < 0 || c.End > len(text) || text[c.Start:c.End] != c.Text {
+		return pageURL
+	}
+	return deeplink.Link(pageURL, text, c.Start+from, c.Start+to)
+}
+
 func (s *Searcher) vector(ctx context.Context, text string, depth int, f semsearch.Filter) ([]semsearch.Hit, error) {
 	// A query is interactive: it gets a short budget for retries, unlike an
 	// ingest's embedding calls.
@@ -230,6 +247,18 @@ func (s *Searcher) results(ctx context.Context, posts []postHit, ts terms) ([]se
 	if err != nil {
 		return nil, fmt.Errorf("fetch posts: %w", err)
 	}
+	var linked []string // posts with a URL: their passages get a link
+	for _, id := range postIDs {
+		if meta[id].URL != "" {
+			linked = append(linked, id)
+		}
+	}
+	texts := map[string]string{}
+	if len(linked) > 0 {
+		if texts, err = s.store.PostTexts(ctx, linked...); err != nil {
+			return nil, fmt.Errorf("fetch post texts: %w", err)
+		}
+	}
 	out := make([]semsearch.Result, 0, len(posts))
 	for _, p := range posts {
 		m, ok := meta[p.postID]
@@ -246,8 +275,12 @@ func (s *Searcher) results(ctx context.Context, posts []postHit, ts terms) ([]se
 			if !ok {
 				continue
 			}
-			plain, marked := highlight(displayText(c.Text), ts, s.opts.PassageChars)
-			r.Passages = append(r.Passages, semsearch.Passage{Text: plain, Highlight: marked, Heading: c.Heading})
+			shown, orig := display(c.Text)
+			plain, marked, from, to := highlightRange(shown, ts, s.opts.PassageChars)
+			r.Passages = append(r.Passages, semsearch.Passage{
+				Text: plain, Highlight: marked, Heading: c.Heading,
+				Link: passageLink(m.URL, texts[p.postID], c, orig[from], orig[to]),
+			})
 		}
 		if len(r.Passages) == 0 {
 			continue // replaced or deleted meanwhile

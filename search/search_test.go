@@ -92,8 +92,10 @@ func newTestSearcher(t testing.TB) (*Searcher, *index.Store) {
 			Text:   strings.Join(d.paras, "\n\n"), ContentHash: "hash:" + strings.Join(d.paras, "|"),
 		}
 		var chunks []semsearch.Chunk
+		off := 0
 		for i, para := range d.paras {
-			chunks = append(chunks, semsearch.Chunk{ID: fmt.Sprintf("%s#%d", d.id, i), PostID: d.id, Ordinal: i, Heading: "Part", Text: para})
+			chunks = append(chunks, semsearch.Chunk{ID: fmt.Sprintf("%s#%d", d.id, i), PostID: d.id, Ordinal: i, Heading: "Part", Text: para, Start: off, End: off + len(para)})
+			off += len(para) + 2
 		}
 		vecs, _ := e.EmbedPassages(ctx, d.paras)
 		if err := st.Put(ctx, p, chunks, vecs); err != nil {
@@ -159,7 +161,8 @@ func TestSearcher_ResultFields(t *testing.T) {
 		t.Fatalf("result = %+v", r)
 	}
 	if len(r.Passages) != 1 || r.Passages[0].Heading != "Part" ||
-		r.Passages[0].Highlight != "Does fsync make <mark>SQLite</mark> storage survive a <mark>power</mark> crash?" {
+		r.Passages[0].Highlight != "Does fsync make <mark>SQLite</mark> storage survive a <mark>power</mark> crash?" ||
+		r.Passages[0].Link != "https://example.test/db#:~:text=Does%20fsync%20make%20SQLite%20storage%20survive%20a%20power%20crash?" {
 		t.Fatalf("passages = %+v", r.Passages)
 	}
 }

@@ -109,6 +109,17 @@
         text.textContent = p.text || "";
       }
       block.appendChild(text);
+      const href = safeHref(p.link);
+      if (href) {
+        // Lands on the passage itself (a #:~:text= fragment).
+        const a = document.createElement("a");
+        a.className = "passage-link";
+        a.href = href;
+        a.rel = "noopener noreferrer";
+        a.textContent = "Go to passage";
+        a.setAttribute("aria-label", "Go to passage" + (p.heading ? ": " + p.heading : ""));
+        block.appendChild(a);
+      }
       box.appendChild(block);
     }
   }

@@ -224,6 +224,11 @@ func TestWebPage_SearchAndRelated(t *testing.T) {
 	if got := eval[string](t, b, `document.querySelector("#status").textContent`); !strings.Contains(got, "3 posts") {
 		t.Errorf("status %q", got)
 	}
+	// Each passage with a link offers it; a javascript: link is dropped.
+	links := eval[[]string](t, b, `[...document.querySelectorAll("#results .passage-link")].map(a => a.href + " " + a.getAttribute("aria-label"))`)
+	if want := idFiles + "#:~:text=A%20successful%20write()%20only%20means,until%20fsync%20returns. Go to passage: What does fsync guarantee?"; len(links) != 1 || links[0] != want {
+		t.Errorf("passage links %q, want [%q]", links, want)
+	}
 	if c := svc.LastCall(); c.Query.Text != "fsync durability" || c.Query.Mode != semsearch.ModeHybrid {
 		t.Errorf("search call %+v", c)
 	}

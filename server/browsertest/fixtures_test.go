@@ -31,6 +31,7 @@ func newService() *servertest.Service {
 					Heading:   "What does fsync guarantee?",
 					Text:      "A successful write() only means the data reached the page cache; it is not durable until fsync returns.",
 					Highlight: "A successful write() only means the data reached the page cache; it is not <mark>durable</mark> until <mark>fsync</mark> returns.",
+					Link:      idFiles + "#:~:text=A%20successful%20write()%20only%20means,until%20fsync%20returns.",
 				},
 				{
 					Heading:   "Renames & directories",
@@ -45,6 +46,7 @@ func newService() *servertest.Service {
 			Passages: []semsearch.Passage{{
 				Text:      "Escaped <script>alert(1)</script> text mentioning fsync.",
 				Highlight: "Escaped &lt;script&gt;alert(1)&lt;/script&gt; text mentioning <mark>fsync</mark>.",
+				Link:      "javascript:window.__pwned = true",
 			}},
 		},
 		{
