@@ -35,6 +35,7 @@ func (s *Server) routes() *echo.Echo {
 
 	timeout := contextTimeout(s.cfg.RequestTimeout)
 	write := s.requireKey
+	read := s.cors() // CORS for the allowed origins (--cors-origin); off by default
 
 	// Every GET route answers HEAD too (net/http drops the body).
 	get := func(g interface {
@@ -48,13 +49,14 @@ func (s *Server) routes() *echo.Echo {
 	get(e, "/metrics", s.serveMetrics)
 
 	api := e.Group("/api")
-	get(api, "/search", s.search, timeout)
-	get(api, "/posts/:id", s.getPost, timeout)
-	get(api, "/posts/:id/related", s.related, timeout)
+	get(api, "/search", s.search, read, timeout)
+	get(api, "/posts/:id", s.getPost, read, timeout)
+	get(api, "/posts/:id/related", s.related, read, timeout)
 	api.DELETE("/posts/:id", s.deletePost, write, timeout)
-	api.POST("/similar", s.similar, timeout)
+	api.POST("/similar", s.similar, read, timeout)
+	api.OPTIONS("/similar", preflight, read) // its JSON body needs a CORS preflight
 	api.POST("/ingest", s.ingest, write, contextTimeout(s.cfg.IngestTimeout))
-	get(api, "/stats", s.stats, timeout)
+	get(api, "/stats", s.stats, read, timeout)
 
 	// Embedding costs compute: behind the key too, when one is configured.
 	e.POST("/v1/embeddings", s.embeddings, write, timeout)

@@ -52,6 +52,11 @@ type Config struct {
 	// IngestTimeout (default 5m) instead.
 	RequestTimeout time.Duration
 	IngestTimeout  time.Duration
+	// CORSOrigins are the web origins ("https://blog.example.org") whose
+	// pages may call the read endpoints (search, posts, related, similar,
+	// stats) from a browser; "*" alone allows any. Empty (the default): no
+	// CORS. Write endpoints never allow a cross-origin caller.
+	CORSOrigins []string
 }
 
 const (
@@ -94,6 +99,11 @@ func New(cfg Config, svc Services, log *slog.Logger) (*Server, error) {
 	if cfg.RateLimit < 0 {
 		return nil, fmt.Errorf("server: negative rate limit %v", cfg.RateLimit)
 	}
+	origins, err := normalizeOrigins(cfg.CORSOrigins)
+	if err != nil {
+		return nil, err
+	}
+	cfg.CORSOrigins = origins
 	if cfg.Addr != "" {
 		if err := checkExposure(cfg, cfg.Addr); err != nil {
 			return nil, err

@@ -12,6 +12,9 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
 	"github.com/semsearch/semsearch"
 	"github.com/semsearch/semsearch/internal/fakeembed"
 )
@@ -24,6 +27,33 @@ func TestCLI_Help(t *testing.T) {
 				t.Errorf("%s --help:\n%s", cmd, out)
 			}
 		})
+	}
+}
+
+// TestCLI_FlagUsage checks that every flag's usage names a value type
+// that reads as one (cobra takes a back-quoted word for it: "`make model`"
+// once showed as "--models make model").
+func TestCLI_FlagUsage(t *testing.T) {
+	root := newRootCommand(&cliEnv{})
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		check := func(f *pflag.Flag) {
+			name, _ := pflag.UnquoteUsage(f)
+			if strings.ContainsAny(name, " '\"") {
+				t.Errorf("%s --%s: value shown as %q", c.CommandPath(), f.Name, name)
+			}
+		}
+		c.LocalFlags().VisitAll(check)
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(root)
+	out := string(cli(t, nil, 0, "serve", "--help"))
+	for _, want := range []string{"--models DIR", "--cors-origin ORIGIN "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("serve --help lacks %q:\n%s", want, out)
+		}
 	}
 }
 

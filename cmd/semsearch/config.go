@@ -32,7 +32,7 @@ type globalFlags struct {
 func (g *globalFlags) register(cmd *cobra.Command) {
 	f := cmd.PersistentFlags()
 	f.StringVar(&g.data, "data", envString("SEMSEARCH_DATA", "./data"), "index directory (env SEMSEARCH_DATA)")
-	f.StringVar(&g.models, "models", envString("SEMSEARCH_MODELS", "./models"), "local model weights directory, filled by `make model` (env SEMSEARCH_MODELS)")
+	f.StringVar(&g.models, "models", envString("SEMSEARCH_MODELS", "./models"), "local model weights `DIR`, filled by 'make model' (env SEMSEARCH_MODELS)")
 	f.StringVar(&g.model, "model", envString("SEMSEARCH_MODEL", app.DefaultModel), "local embedding model: bge-small-en-v1.5 or all-MiniLM-L6-v2 (env SEMSEARCH_MODEL)")
 	f.IntVar(&g.threads, "threads", g.envInt("SEMSEARCH_THREADS", 0), "local inference threads, 0 = all cores (env SEMSEARCH_THREADS)")
 	f.StringVar(&g.embedURL, "embed-url", envString("SEMSEARCH_EMBED_URL", ""), "OpenAI-compatible embedding server base URL, e.g. http://127.0.0.1:11434/v1; replaces the local model (env SEMSEARCH_EMBED_URL)")
@@ -97,6 +97,18 @@ func envString(key, def string) string {
 		return v
 	}
 	return def
+}
+
+// envList reads a comma-separated list from the environment; unset or
+// blank gives nil.
+func envList(key string) []string {
+	var out []string
+	for _, v := range strings.Split(os.Getenv(key), ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // envInt and envDuration read a default from the environment; a malformed

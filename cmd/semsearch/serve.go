@@ -56,6 +56,8 @@ set. Listening on a non-loopback address without an API key is refused unless --
 	f.StringVar(&cfg.BodyLimit, "body-limit", envString("SEMSEARCH_BODY_LIMIT", "1M"), "largest request body (env SEMSEARCH_BODY_LIMIT)")
 	f.Float64Var(&cfg.RateLimit, "rate-limit", 50, "requests per second per client address, 0 = off")
 	f.DurationVar(&cfg.RequestTimeout, "request-timeout", 30*time.Second, "time limit for one API request")
+	f.StringSliceVar(&cfg.CORSOrigins, "cors-origin", envList("SEMSEARCH_CORS_ORIGIN"),
+		"web `ORIGIN`s (scheme://host[:port], comma-separated or repeated; * for any) whose pages may call the read endpoints (env SEMSEARCH_CORS_ORIGIN)")
 	f.BoolVar(&allowPrivate, "allow-private", false, "let POST /api/ingest fetch loopback, private and link-local URLs")
 	return cmd
 }
