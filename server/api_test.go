@@ -205,6 +205,7 @@ func TestServer_ErrorMapping(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.err.Error(), func(t *testing.T) {
 			h := newHarness(t, server.Config{})
+			h.offSpec = true // search never fails with not_found, conflict or too_large
 			h.svc.Err = tt.err
 			rec := h.do(t, http.MethodGet, "/api/search?q=x", "", "X-Request-Id", "req-123")
 			wantStatus(t, rec, tt.status)

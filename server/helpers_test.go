@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/semsearch/semsearch"
+	"github.com/semsearch/semsearch/openapi/openapitest"
 	"github.com/semsearch/semsearch/server"
 	"github.com/semsearch/semsearch/server/servertest"
 	"github.com/semsearch/semsearch/wire"
@@ -41,6 +42,10 @@ type harness struct {
 	srv  *server.Server
 	svc  *servertest.Service
 	logs *syncBuffer
+	// offSpec turns off the OpenAPI check, for tests that make the fake
+	// service fail in ways the real one cannot on that route (to test the
+	// error mapping itself).
+	offSpec bool
 }
 
 // newHarness builds a server on a fake service with sample posts; cfg.Addr
@@ -101,6 +106,13 @@ func (h *harness) do(t testing.TB, method, target, body string, headers ...strin
 	}
 	rec := httptest.NewRecorder()
 	h.srv.Handler().ServeHTTP(rec, req)
+	// Every exchange must match the OpenAPI document.
+	if h.offSpec {
+		return rec
+	}
+	if err := openapitest.MustLoad(t).Check(req, []byte(body), rec.Code, rec.Header(), rec.Body.Bytes()); err != nil {
+		t.Errorf("openapi: %v", err)
+	}
 	return rec
 }
 

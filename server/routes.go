@@ -47,6 +47,7 @@ func (s *Server) routes() *echo.Echo {
 	get(e, "/healthz", s.healthz)
 	get(e, "/readyz", s.readyz, timeout)
 	get(e, "/metrics", s.serveMetrics)
+	get(e, "/openapi.json", s.openapiDoc)
 
 	api := e.Group("/api")
 	get(api, "/search", s.search, read, timeout)

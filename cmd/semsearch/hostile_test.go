@@ -452,7 +452,7 @@ func TestHostile_APIKey(t *testing.T) {
 		req, _ := http.NewRequest("POST", open.URL+"/api/ingest", bytes.NewReader(ingest))
 		req.Host = host
 		req.Header.Set("Content-Type", "application/json")
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := specClient(t).Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}

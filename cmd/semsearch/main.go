@@ -91,6 +91,7 @@ func newRootCommand(env *cliEnv) *cobra.Command {
 		newReindexCommand(env),
 		newEvalCommand(env),
 		newModelCommand(env),
+		newOpenAPICommand(env),
 	)
 	return root
 }

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/semsearch/semsearch/internal/testenv"
+	"github.com/semsearch/semsearch/openapi/openapitest"
 )
 
 // binPath is the semsearch binary built once for the end-to-end tests, which
@@ -183,6 +184,12 @@ func do(t testing.TB, method, url string, body any, want int, out any, header ..
 	}
 }
 
+// specClient is an HTTP client that checks every exchange against the
+// OpenAPI document (a mismatch fails t).
+func specClient(t testing.TB) *http.Client {
+	return &http.Client{Transport: &openapitest.Transport{T: t, V: openapitest.MustLoad(t)}}
+}
+
 // send sends a raw request and returns the status, headers and body.
 func send(t testing.TB, method, url string, body []byte, header ...string) (int, http.Header, []byte) {
 	t.Helper()
@@ -196,7 +203,7 @@ func send(t testing.TB, method, url string, body []byte, header ...string) (int,
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := specClient(t).Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, url, err)
 	}
