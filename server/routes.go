@@ -63,6 +63,7 @@ func (s *Server) routes() *echo.Echo {
 	e.POST("/v1/embeddings", s.embeddings, write, timeout)
 
 	page := echo.WrapHandler(web.Handler())
+	get(e, "/widget.js", page, read) // the search box other sites load (CORS: also as a module)
 	for _, path := range []string{"/", "/app.js", "/style.css", "/favicon.svg"} {
 		get(e, path, page)
 	}

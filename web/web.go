@@ -2,6 +2,8 @@
 // in the binary, with no build step. The page talks to the JSON API only
 // (GET /api/search, GET /api/posts/{id}/related) and carries no inline
 // script or style, so it runs under a strict Content-Security-Policy.
+// widget.js is the search box for other sites: a dependency-free custom
+// element that calls GET /api/search across origins (see serve --cors-origin).
 package web
 
 import (
@@ -9,9 +11,10 @@ import (
 	"net/http"
 )
 
-// FS holds the page's files: index.html, app.js, style.css, favicon.svg.
+// FS holds the page's files: index.html, app.js, style.css, favicon.svg,
+// and widget.js (the <semsearch-search> element other sites load).
 //
-//go:embed index.html app.js style.css favicon.svg
+//go:embed index.html app.js style.css favicon.svg widget.js
 var FS embed.FS
 
 // Handler serves "/" (index.html) and the files of FS by name; any other
@@ -24,7 +27,7 @@ func Handler() http.Handler {
 		switch r.URL.Path {
 		case "/":
 			http.ServeFileFS(w, r, FS, "index.html")
-		case "/app.js", "/style.css", "/favicon.svg":
+		case "/app.js", "/style.css", "/favicon.svg", "/widget.js":
 			files.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)

@@ -21,6 +21,7 @@ func TestHandler_ServesPageAndAssets(t *testing.T) {
 		{"/app.js", "javascript", `"use strict"`, 200},
 		{"/style.css", "text/css", ":root", 200},
 		{"/favicon.svg", "image/svg+xml", "<svg", 200},
+		{"/widget.js", "javascript", `customElements.define("semsearch-search"`, 200},
 		{"/index.html", "", "", 404}, // one URL per page: "/"
 		{"/web.go", "", "", 404},
 		{"/../go.mod", "", "", 404},

@@ -57,7 +57,14 @@ func artifactDir(t *testing.T) string {
 // until the test ends.
 func startServer(t *testing.T, svc *servertest.Service) string {
 	t.Helper()
-	srv, err := server.New(server.Config{Addr: "127.0.0.1:0"}, svc.Services(), slog.New(slog.DiscardHandler))
+	return startServerWith(t, server.Config{}, svc)
+}
+
+// startServerWith is startServer with a configuration (Addr is set).
+func startServerWith(t *testing.T, cfg server.Config, svc *servertest.Service) string {
+	t.Helper()
+	cfg.Addr = "127.0.0.1:0"
+	srv, err := server.New(cfg, svc.Services(), slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
