@@ -69,7 +69,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		lock:     lock,
 		store:    store,
 		raw:      raw,
-		emb:      embed.Cached(raw, store),
+		emb:      embed.Cached(raw, store, cfg.Logger),
 		ingester: ingest.New(cfg.Ingest),
 		chunking: chunking,
 		posts:    newPostLocks(),

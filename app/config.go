@@ -78,6 +78,7 @@ func openEmbedder(ctx context.Context, cfg Config) (semsearch.Embedder, *tokenBu
 			Model:   cfg.EmbedModel,
 			Dims:    cfg.EmbedDims,
 			Timeout: cfg.EmbedTimeout,
+			Logger:  cfg.Logger,
 		})
 		if err != nil {
 			return nil, nil, fmt.Errorf("embedding server %s: %w", cfg.EmbedURL, err)

@@ -37,13 +37,18 @@ func TextHash(text string) string {
 // The cache is an optimisation, never a source of failure: a store that
 // cannot be read or written is logged and bypassed, and a cached vector that
 // fails Check (wrong length after a model change, corrupted) is re-embedded.
-func Cached(e semsearch.Embedder, store CacheStore) semsearch.Embedder {
-	return &cached{Embedder: e, store: store}
+// Those warnings go to log; nil discards them.
+func Cached(e semsearch.Embedder, store CacheStore, log *slog.Logger) semsearch.Embedder {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &cached{Embedder: e, store: store, log: log}
 }
 
 type cached struct {
 	semsearch.Embedder // Model, Dims, EmbedQuery pass through
 	store              CacheStore
+	log                *slog.Logger
 }
 
 // EmbedPassages returns one vector per text, in order, each a fresh slice.
@@ -71,7 +76,7 @@ func (c *cached) EmbedPassages(ctx context.Context, texts []string) ([][]float32
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("read embedding cache: %w", ctx.Err())
 		}
-		slog.WarnContext(ctx, "embedding cache unreadable, embedding everything", "model", model, "err", err)
+		c.log.WarnContext(ctx, "embedding cache unreadable, embedding everything", "model", model, "error", err)
 		hits = nil
 	}
 	found := make(map[string][]float32, len(unique))
@@ -103,7 +108,7 @@ func (c *cached) EmbedPassages(ctx context.Context, texts []string) ([][]float32
 			fresh[missHashes[i]] = v
 		}
 		if err := c.store.CacheEmbeddings(ctx, model, fresh); err != nil {
-			slog.WarnContext(ctx, "embedding cache not written", "model", model, "vectors", len(fresh), "err", err)
+			c.log.WarnContext(ctx, "embedding cache not written", "model", model, "vectors", len(fresh), "error", err)
 		}
 	}
 	for i, h := range hashes {

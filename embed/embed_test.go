@@ -1,8 +1,10 @@
 package embed
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"math"
 	"slices"
 	"strings"
@@ -102,7 +104,7 @@ func TestCached_SecondRunEmbedsNothing(t *testing.T) {
 	ctx := context.Background()
 	fake := &countingEmbedder{dims: 4}
 	store := newMemStore()
-	e := Cached(fake, store)
+	e := Cached(fake, store, nil)
 	texts := []string{"alpha", "beta", "alpha", "gamma"}
 
 	first, err := e.EmbedPassages(ctx, texts)
@@ -145,7 +147,7 @@ func TestCached_SecondRunEmbedsNothing(t *testing.T) {
 }
 
 func TestCached_CallerOwnsSlices(t *testing.T) {
-	e := Cached(&countingEmbedder{dims: 3}, newMemStore())
+	e := Cached(&countingEmbedder{dims: 3}, newMemStore(), nil)
 	got, err := e.EmbedPassages(context.Background(), []string{"same", "same"})
 	if err != nil {
 		t.Fatal(err)
@@ -160,7 +162,7 @@ func TestCached_ModelIsPartOfTheKey(t *testing.T) {
 	store := newMemStore()
 	store.vecs["other/"+TextHash("x")] = []float32{0, 1, 0}
 	fake := &countingEmbedder{dims: 3}
-	if _, err := Cached(fake, store).EmbedPassages(context.Background(), []string{"x"}); err != nil {
+	if _, err := Cached(fake, store, nil).EmbedPassages(context.Background(), []string{"x"}); err != nil {
 		t.Fatal(err)
 	}
 	if len(fake.calls) != 1 {
@@ -179,7 +181,7 @@ func TestCached_BadCachedVectorReembedded(t *testing.T) {
 			store := newMemStore()
 			store.vecs["fake/"+TextHash("x")] = bad
 			fake := &countingEmbedder{dims: 3}
-			got, err := Cached(fake, store).EmbedPassages(context.Background(), []string{"x"})
+			got, err := Cached(fake, store, nil).EmbedPassages(context.Background(), []string{"x"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -198,12 +200,24 @@ func TestCached_StoreFailuresAreBypassed(t *testing.T) {
 	store.readErr = errors.New("disk gone")
 	store.writErr = errors.New("disk gone")
 	fake := &countingEmbedder{dims: 3}
-	got, err := Cached(fake, store).EmbedPassages(context.Background(), []string{"a", "b"})
+	var logged bytes.Buffer
+	log := slog.New(slog.NewJSONHandler(&logged, nil))
+	got, err := Cached(fake, store, log).EmbedPassages(context.Background(), []string{"a", "b"})
 	if err != nil {
 		t.Fatalf("cache failure surfaced: %v", err)
 	}
 	if len(got) != 2 || len(fake.calls) != 1 || store.writes != 1 {
 		t.Errorf("got %d vectors, %d calls, %d writes", len(got), len(fake.calls), store.writes)
+	}
+	// Both failures reach the logger the caller passed, under key "error".
+	lines := strings.Split(strings.TrimSpace(logged.String()), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("logged %d lines, want 2: %s", len(lines), logged.String())
+	}
+	for _, l := range lines {
+		if !strings.Contains(l, `"error":"disk gone"`) {
+			t.Errorf("log line without the error under key \"error\": %s", l)
+		}
 	}
 }
 
@@ -221,7 +235,7 @@ func TestCached_ProviderErrorsAndBadOutput(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			store := newMemStore()
-			got, err := Cached(tt.fake, store).EmbedPassages(context.Background(), []string{"a", "b"})
+			got, err := Cached(tt.fake, store, nil).EmbedPassages(context.Background(), []string{"a", "b"})
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) || got != nil {
 				t.Fatalf("got %v, %v; want error containing %q", got, err, tt.wantErr)
 			}
@@ -235,7 +249,7 @@ func TestCached_ProviderErrorsAndBadOutput(t *testing.T) {
 func TestCached_EmptyAndQuery(t *testing.T) {
 	fake := &countingEmbedder{dims: 3}
 	store := newMemStore()
-	e := Cached(fake, store)
+	e := Cached(fake, store, nil)
 	got, err := e.EmbedPassages(context.Background(), nil)
 	if err != nil || len(got) != 0 || len(fake.calls) != 0 || store.reads != 0 {
 		t.Fatalf("empty input: %v %v calls=%d reads=%d", got, err, len(fake.calls), store.reads)

@@ -72,7 +72,7 @@ func newModelPullCommand(env *cliEnv) *cobra.Command {
 			client := &http.Client{Timeout: 30 * time.Minute}
 			for _, name := range args {
 				env.log.Info("pulling model", "model", name, "hub", hub, "models", env.flags.models)
-				if err := weights.Pull(cmd.Context(), hub, name, env.flags.models, client); err != nil {
+				if err := weights.Pull(cmd.Context(), hub, name, env.flags.models, client, env.log); err != nil {
 					return fmt.Errorf("pull %s: %w", name, err)
 				}
 				fmt.Fprintf(env.stdout, "%s: ok\n", name)

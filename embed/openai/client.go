@@ -10,10 +10,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
-	"sync"
 	"sync/atomic"
 
 	goopenai "github.com/sashabaranov/go-openai"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/semsearch/semsearch"
 	"github.com/semsearch/semsearch/embed"
@@ -91,41 +91,22 @@ func (c *Client) EmbedPassages(ctx context.Context, texts []string) ([][]float32
 	for i, t := range texts {
 		inputs[i] = c.cfg.PassagePrefix + t
 	}
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	starts := make(chan int)
-	var (
-		wg       sync.WaitGroup
-		errOnce  sync.Once
-		firstErr error
-	)
-	workers := min(c.cfg.Concurrency, (len(inputs)+c.cfg.BatchSize-1)/c.cfg.BatchSize)
-	for range workers {
-		wg.Go(func() {
-			for start := range starts {
-				end := min(start+c.cfg.BatchSize, len(inputs))
-				vecs, err := c.withRetries(ctx, inputs[start:end])
-				if err != nil {
-					errOnce.Do(func() { firstErr = err })
-					cancel(err)
-					continue // drain: the feeder stops on ctx.Done
-				}
-				copy(out[start:end], vecs)
+	// The first failed batch cancels the others; its error is the answer.
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(c.cfg.Concurrency)
+	for start := 0; start < len(inputs) && gctx.Err() == nil; start += c.cfg.BatchSize {
+		g.Go(func() error {
+			end := min(start+c.cfg.BatchSize, len(inputs))
+			vecs, err := c.withRetries(gctx, inputs[start:end])
+			if err != nil {
+				return err
 			}
+			copy(out[start:end], vecs)
+			return nil
 		})
 	}
-feed:
-	for start := 0; start < len(inputs); start += c.cfg.BatchSize {
-		select {
-		case starts <- start:
-		case <-ctx.Done():
-			break feed
-		}
-	}
-	close(starts)
-	wg.Wait()
-	if firstErr != nil {
-		return nil, firstErr
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("embed %d passages: %w", len(texts), context.Cause(ctx))

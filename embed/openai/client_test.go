@@ -1,6 +1,7 @@
 package openai
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -227,10 +228,21 @@ func TestClient_ServerErrorStorm(t *testing.T) {
 		http.Error(w, "upstream exploded", http.StatusInternalServerError)
 		return true
 	})
-	c := newClient(t, srv, func(c *Config) { c.MaxRetries = 3 })
+	var logged syncBuffer
+	c := newClient(t, srv, func(c *Config) {
+		c.MaxRetries = 3
+		c.Logger = slog.New(slog.NewJSONHandler(&logged, nil))
+	})
 	vecs, err := c.EmbedPassages(context.Background(), texts(3))
 	if err == nil || vecs != nil {
 		t.Fatalf("got %v, %v; want an error", vecs, err)
+	}
+	// Each retry is logged to the configured logger, the error under "error".
+	if n := strings.Count(logged.String(), `"msg":"embedding request failed, retrying"`); n != 3 {
+		t.Errorf("%d retry lines logged, want 3: %s", n, logged.String())
+	}
+	if n := strings.Count(logged.String(), `"error":"`); n != 3 {
+		t.Errorf("%d lines carry key \"error\", want 3: %s", n, logged.String())
 	}
 	for _, want := range []string{"failed (500)", "upstream exploded", "gave up after 4 attempts", srv.URL} {
 		if !strings.Contains(err.Error(), want) {
@@ -433,4 +445,22 @@ func TestNew_Validation(t *testing.T) {
 	if strings.Contains(c.url, "secret") || strings.HasSuffix(c.url, "/") {
 		t.Errorf("url for messages = %q: want redacted, no trailing slash", c.url)
 	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the concurrent writes of a logger.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

@@ -56,7 +56,7 @@ type Config struct {
 	// HTTPClient sends the requests; nil means a plain client. Its Timeout
 	// should be 0: Timeout above bounds each attempt.
 	HTTPClient *http.Client
-	Logger     *slog.Logger // retries are logged here; nil means slog.Default()
+	Logger     *slog.Logger // retries are logged here; nil discards them
 }
 
 // withDefaults validates c and fills in defaults.
@@ -103,7 +103,7 @@ func (c Config) withDefaults() (Config, error) {
 		c.HTTPClient = &http.Client{}
 	}
 	if c.Logger == nil {
-		c.Logger = slog.Default()
+		c.Logger = slog.New(slog.DiscardHandler)
 	}
 	return c, nil
 }

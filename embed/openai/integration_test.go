@@ -40,7 +40,7 @@ func (s *mapStore) CacheEmbeddings(_ context.Context, model string, vecs map[str
 
 func TestClient_BehindCache(t *testing.T) {
 	f, srv := newFake(t, nil)
-	e := embed.Cached(newClient(t, srv, nil), &mapStore{m: map[string][]float32{}})
+	e := embed.Cached(newClient(t, srv, nil), &mapStore{m: map[string][]float32{}}, nil)
 	for run := range 2 {
 		vecs, err := e.EmbedPassages(context.Background(), texts(100))
 		if err != nil {

@@ -72,7 +72,7 @@ func (c *Client) withRetries(ctx context.Context, inputs []string) ([][]float32,
 		}
 		wait := backoff(c.cfg, attempt, pe.wait)
 		c.log.WarnContext(ctx, "embedding request failed, retrying",
-			"url", c.url, "attempt", attempt+1, "wait", wait, "err", pe.msg)
+			"url", c.url, "attempt", attempt+1, "wait", wait, "error", pe.msg)
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():

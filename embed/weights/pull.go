@@ -26,17 +26,21 @@ const maxFileBytes = 2 << 30
 // its final directory, hashed while it streams, synced, and renamed into place
 // only when its sum matches: an interrupted or corrupt download never leaves a
 // file that Verify would accept, nor clobbers a good one. client nil means a
-// client with no overall timeout (ctx bounds the whole pull).
-func Pull(ctx context.Context, hubBaseURL, name, modelsDir string, client *http.Client) error {
+// client with no overall timeout (ctx bounds the whole pull). Each fetched
+// file is logged to log at info level; nil discards.
+func Pull(ctx context.Context, hubBaseURL, name, modelsDir string, client *http.Client, log *slog.Logger) error {
 	m, err := Lookup(name)
 	if err != nil {
 		return err
 	}
-	return pullModel(ctx, hubBaseURL, m, modelsDir, client)
+	return pullModel(ctx, hubBaseURL, m, modelsDir, client, log)
 }
 
-func pullModel(ctx context.Context, hubBaseURL string, m Model, modelsDir string, client *http.Client) error {
+func pullModel(ctx context.Context, hubBaseURL string, m Model, modelsDir string, client *http.Client, log *slog.Logger) error {
 	name := m.Name
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	if hubBaseURL == "" {
 		hubBaseURL = DefaultHubURL
 	}
@@ -61,7 +65,7 @@ func pullModel(ctx context.Context, hubBaseURL string, m Model, modelsDir string
 		if err != nil {
 			return fmt.Errorf("pull %s: %w", name, err)
 		}
-		slog.Info("model file pulled", "model", name, "file", f.Path, "bytes", n,
+		log.InfoContext(ctx, "model file pulled", "model", name, "file", f.Path, "bytes", n,
 			"took_ms", time.Since(start).Milliseconds())
 	}
 	return verifyModel(modelsDir, m)

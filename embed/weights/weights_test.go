@@ -1,10 +1,12 @@
 package weights
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -239,8 +241,12 @@ func TestPull_FakeHub(t *testing.T) {
 	dir := t.TempDir()
 	ctx := context.Background()
 
-	if err := pullModel(ctx, srv.URL, m, dir, srv.Client()); err != nil {
+	var logged bytes.Buffer
+	if err := pullModel(ctx, srv.URL, m, dir, srv.Client(), slog.New(slog.NewTextHandler(&logged, nil))); err != nil {
 		t.Fatalf("pull: %v", err)
+	}
+	if n := strings.Count(logged.String(), `msg="model file pulled"`); n != 2 {
+		t.Errorf("%d files logged to the given logger, want 2: %s", n, logged.String())
 	}
 	if err := verifyModel(dir, m); err != nil {
 		t.Fatalf("verify after pull: %v", err)
@@ -249,7 +255,7 @@ func TestPull_FakeHub(t *testing.T) {
 		t.Errorf("first pull made %d requests, want 2", got)
 	}
 	// Present and verified: a second pull fetches nothing.
-	if err := pullModel(ctx, srv.URL, m, dir, srv.Client()); err != nil {
+	if err := pullModel(ctx, srv.URL, m, dir, srv.Client(), nil); err != nil {
 		t.Fatalf("second pull: %v", err)
 	}
 	if got := hits.Load(); got != 2 {
@@ -257,7 +263,7 @@ func TestPull_FakeHub(t *testing.T) {
 	}
 	// A corrupted local file is fetched again.
 	os.WriteFile(Path(dir, m.Name, "config.json"), []byte("junk"), 0o644)
-	if err := pullModel(ctx, srv.URL, m, dir, srv.Client()); err != nil {
+	if err := pullModel(ctx, srv.URL, m, dir, srv.Client(), nil); err != nil {
 		t.Fatalf("repair pull: %v", err)
 	}
 	if got := hits.Load(); got != 3 {
@@ -278,7 +284,7 @@ func TestPull_ChecksumMismatch(t *testing.T) {
 	os.MkdirAll(filepath.Dir(good), 0o755)
 	os.WriteFile(good, []byte("old"), 0o644)
 
-	err := pullModel(context.Background(), srv.URL, m, dir, srv.Client())
+	err := pullModel(context.Background(), srv.URL, m, dir, srv.Client(), nil)
 	if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "1_Pooling/config.json") {
 		t.Fatalf("pull = %v, want ErrCorrupt naming the file", err)
 	}
@@ -291,17 +297,17 @@ func TestPull_ChecksumMismatch(t *testing.T) {
 func TestPull_HTTPErrors(t *testing.T) {
 	m, content := fakeModel("")
 	srv, _ := fakeHub(t, m, map[string][]byte{"config.json": content["config.json"]})
-	err := pullModel(context.Background(), srv.URL, m, t.TempDir(), srv.Client())
+	err := pullModel(context.Background(), srv.URL, m, t.TempDir(), srv.Client(), nil)
 	if err == nil || !strings.Contains(err.Error(), "404") {
 		t.Fatalf("pull with a missing file = %v, want a 404 error", err)
 	}
 
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if err := pullModel(ctx, srv.URL, m, t.TempDir(), srv.Client()); !errors.Is(err, context.Canceled) {
+	if err := pullModel(ctx, srv.URL, m, t.TempDir(), srv.Client(), nil); !errors.Is(err, context.Canceled) {
 		t.Fatalf("pull with a cancelled ctx = %v", err)
 	}
-	if err := Pull(context.Background(), srv.URL, "nope", t.TempDir(), nil); err == nil {
+	if err := Pull(context.Background(), srv.URL, "nope", t.TempDir(), nil, nil); err == nil {
 		t.Fatal("Pull(unknown model) = nil")
 	}
 }
