@@ -23,9 +23,8 @@ run: build
 	$(BIN) ingest --data $(DATA) testdata/
 	$(BIN) serve --data $(DATA) --addr $(ADDR)
 
-# The whole suite (what CI runs).
-test: model
-	$(GO) vet ./...
+# The whole suite (what CI runs): formatting and vet first.
+test: model vet
 	$(GO) test -race -timeout 45m ./...
 
 bench:
@@ -47,8 +46,9 @@ LOAD_DURATION ?= 30s
 load:
 	bash scripts/load.sh $(LOAD_DURATION)
 
+# Fails when any file is not gofmt-formatted (and lists them), then vets.
 vet:
-	gofmt -l . | tee /dev/stderr | (! read)
+	@out=$$(gofmt -l .) || exit 1; if [ -n "$$out" ]; then echo "gofmt needed on:" >&2; echo "$$out" >&2; exit 1; fi
 	$(GO) vet ./...
 
 clean:
