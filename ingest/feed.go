@@ -99,9 +99,11 @@ func contentToText(s string) string {
 	return markdownToText(decodeEntities(s))
 }
 
+// firstParagraph is the first block of clean text without its heading or
+// list marker.
 func firstParagraph(text string) string {
 	para, _, _ := strings.Cut(text, "\n\n")
-	return strings.TrimSpace(strings.TrimLeft(para, "#- "))
+	return blockText(para)
 }
 
 func feedKind(data []byte) string {

@@ -108,9 +108,10 @@ func parseHTMLPage(data []byte, base string) (htmlPage, error) {
 		p.Updated = *art.ModifiedTime
 	}
 	// Drop a leading heading that repeats the title.
-	if first, rest, ok := strings.Cut(p.Text, "\n\n"); ok && strings.HasPrefix(first, "#") &&
-		strings.EqualFold(strings.TrimSpace(strings.TrimLeft(first, "#")), cleanLine(p.Title)) {
-		p.Text = rest
+	if first, rest, ok := strings.Cut(p.Text, "\n\n"); ok {
+		if _, heading, isHeading := semsearch.HeadingLine(first); isHeading && strings.EqualFold(heading, cleanLine(p.Title)) {
+			p.Text = rest
+		}
 	}
 	if utf8.RuneCountInString(p.Text) < minArticleRunes {
 		return page, fmt.Errorf("%w: page %q has %d characters of article text", ErrNoContent, cleanLine(p.Title), utf8.RuneCountInString(p.Text))

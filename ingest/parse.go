@@ -204,10 +204,11 @@ func textPost(body []byte, base string) semsearch.Post {
 	text := markdownToText(string(body))
 	p := semsearch.Post{URL: resolveURL(base), Source: semsearch.Source{Title: sourceName(base), URL: base}}
 	first, rest, _ := strings.Cut(text, "\n\n")
+	level, heading, isHeading := semsearch.HeadingLine(first)
 	switch {
-	case strings.HasPrefix(first, "# "):
-		p.Title, text = strings.TrimPrefix(first, "# "), rest
-	case !strings.HasPrefix(first, "#") && !strings.HasPrefix(first, "- ") && !strings.HasPrefix(first, "```") &&
+	case isHeading && level == 1:
+		p.Title, text = heading, rest
+	case !isHeading && !strings.HasPrefix(first, "- ") && !semsearch.IsFence(first) &&
 		utf8.RuneCountInString(first) <= 120 && !strings.HasSuffix(first, ".") && rest != "":
 		p.Title, text = first, rest
 	}
@@ -215,9 +216,14 @@ func textPost(body []byte, base string) semsearch.Post {
 	return p
 }
 
+// dropLeadingTitle drops the first block of text when it repeats title,
+// as a heading or a paragraph.
 func dropLeadingTitle(text, title string) string {
 	first, rest, _ := strings.Cut(text, "\n\n")
-	if strings.EqualFold(strings.TrimSpace(strings.TrimLeft(first, "#")), title) {
+	if _, heading, ok := semsearch.HeadingLine(first); ok {
+		first = heading
+	}
+	if strings.EqualFold(strings.TrimSpace(first), title) {
 		return rest
 	}
 	return text

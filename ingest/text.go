@@ -125,8 +125,10 @@ func deriveTitle(text string) string {
 	const maxTitleRunes = 90
 	var first string
 	for _, l := range strings.Split(text, "\n") {
-		l = strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(l), `#-\`))
-		if l != "" && !strings.HasPrefix(l, "```") {
+		if semsearch.IsFence(strings.TrimSpace(l)) {
+			continue
+		}
+		if l = blockText(l); l != "" {
 			first = l
 			break
 		}
@@ -151,6 +153,25 @@ func deriveTitle(text string) string {
 		cut = cut[:i]
 	}
 	return strings.TrimRight(cut, " ,;:—-") + "…"
+}
+
+// blockText is one block (or line) of clean text without its markup: a
+// heading's title, a list item without "- ", a paragraph without the '\'
+// that keeps it from reading as a heading.
+func blockText(block string) string {
+	block = strings.TrimSpace(block)
+	if _, title, ok := semsearch.HeadingLine(block); ok {
+		return title
+	}
+	if item, ok := strings.CutPrefix(block, "- "); ok {
+		return strings.TrimSpace(item)
+	}
+	if rest, ok := strings.CutPrefix(block, `\`); ok {
+		if _, _, heading := semsearch.HeadingLine(rest); heading {
+			return rest
+		}
+	}
+	return block
 }
 
 // decodeEntities decodes HTML character references in text that did not go
