@@ -286,4 +286,8 @@ func TestTextBuilder_EscapesMarkers(t *testing.T) {
 	if got := markdownToText("Text\n\n\\# literal"); got != "Text\n\n\\# literal" {
 		t.Errorf("got %q", got)
 	}
+	// A control character dropped at ingest cannot unmask a marker.
+	if got := htmlToText("<p>\a# bell</p><pre>`\a``\nx</pre>"); got != "\\# bell\n\n```\n` `\nx\n```" {
+		t.Errorf("got %q", got)
+	}
 }

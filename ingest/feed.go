@@ -22,6 +22,7 @@ func parseFeed(data []byte, base string) ([]semsearch.Post, error) {
 		if data, err = xmlToUTF8(data); err != nil {
 			return nil, err
 		}
+		data = dropEscapesAndNUL(data)
 	}
 	fp := gofeed.NewParser()
 	feed, err := fp.Parse(bytes.NewReader(data))

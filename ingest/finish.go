@@ -18,6 +18,7 @@ func finishPost(p *semsearch.Post, guid string) {
 	}
 	p.Title = cleanLine(decodeEntities(p.Title))
 	p.Summary = cleanLine(p.Summary)
+	p.ReadingTime = cleanLine(p.ReadingTime)
 	if p.Title == "" {
 		src := p.Text
 		if src == "" {
@@ -44,7 +45,7 @@ func finishPost(p *semsearch.Post, guid string) {
 	p.ContentHash = semsearch.ContentHash(p.Title, p.Text)
 	switch {
 	case guid != "":
-		p.ID = scopeGUID(strings.TrimSpace(guid), p.Source.URL)
+		p.ID = scopeGUID(strings.TrimSpace(dropControls(guid)), p.Source.URL)
 	case p.URL != "":
 		p.ID = p.URL
 	default:

@@ -50,7 +50,7 @@ func decodeHTML(data []byte) []byte {
 // post per entry; anything else is read as one article with
 // readability-style main-content extraction.
 func parseHTMLPage(data []byte, base string) (htmlPage, error) {
-	data = decodeHTML(data)
+	data = dropEscapesAndNUL(decodeHTML(data))
 	doc, err := html.Parse(bytes.NewReader(data))
 	if err != nil {
 		return htmlPage{}, fmt.Errorf("parse html: %w", err)

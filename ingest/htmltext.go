@@ -46,6 +46,9 @@ type htmlWalker struct {
 
 // htmlToText cleans an HTML fragment or document into Post.Text form.
 func htmlToText(src string) string {
+	if strings.ContainsAny(src, "\x1b\x00") {
+		src = string(dropEscapesAndNUL([]byte(src)))
+	}
 	nodes, err := html.ParseFragment(strings.NewReader(src), &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body})
 	if err != nil {
 		return ""

@@ -21,7 +21,7 @@ type textBuilder struct {
 // and empty blocks are dropped. A paragraph that would read as a heading
 // ("# of users") or a fence gets its marker escaped.
 func (b *textBuilder) add(block string) {
-	block = collapseSpace(block)
+	block = collapseSpace(dropControls(block))
 	for strings.Contains(block, "```") { // would read as a code fence
 		block = strings.ReplaceAll(block, "```", "``")
 	}
@@ -36,7 +36,7 @@ func (b *textBuilder) add(block string) {
 
 // addHeading appends a heading line of the given level (1–6).
 func (b *textBuilder) addHeading(level int, text string) {
-	text = collapseSpace(strings.ReplaceAll(text, "```", "``"))
+	text = collapseSpace(strings.ReplaceAll(dropControls(text), "```", "``"))
 	if text == "" {
 		return
 	}
@@ -46,7 +46,8 @@ func (b *textBuilder) addHeading(level int, text string) {
 
 // addCode appends a fenced code block, keeping its lines as they are.
 func (b *textBuilder) addCode(code, lang string) {
-	code = strings.Trim(strings.ReplaceAll(code, "\r\n", "\n"), "\n")
+	code = strings.Trim(dropControls(strings.ReplaceAll(code, "\r\n", "\n")), "\n")
+	lang = dropControls(lang)
 	if strings.TrimSpace(code) == "" {
 		return
 	}
@@ -64,8 +65,10 @@ func (b *textBuilder) addCode(code, lang string) {
 func (b *textBuilder) String() string { return finishText(strings.Join(b.blocks, "\n\n")) }
 
 // finishText applies the final normalisation every Post.Text gets: NFC,
-// invisible characters removed, trailing spaces trimmed, at most one blank
-// line in a row.
+// invisible characters and control characters (but newline and tab)
+// removed, trailing spaces trimmed, at most one blank line in a row. The
+// builder drops controls too, before it looks for heading and fence
+// markers, so a control character cannot hide one.
 func finishText(s string) string {
 	s = norm.NFC.String(s)
 	s = strings.Map(func(r rune) rune {
@@ -79,6 +82,7 @@ func finishText(s string) string {
 		}
 		return r
 	}, s)
+	s = dropControls(s)
 	lines := strings.Split(s, "\n")
 	out := lines[:0]
 	blank := true
@@ -107,8 +111,8 @@ func collapseSpace(s string) string {
 	}), " ")
 }
 
-// cleanLine collapses whitespace and NFC-normalises a one-line value such
-// as a title or tag.
+// cleanLine collapses whitespace, drops control characters and
+// NFC-normalises a one-line value such as a title, tag or author.
 func cleanLine(s string) string {
 	return norm.NFC.String(collapseSpace(strings.Map(func(r rune) rune {
 		switch r {
@@ -116,7 +120,7 @@ func cleanLine(s string) string {
 			return -1
 		}
 		return r
-	}, s)))
+	}, dropControls(s))))
 }
 
 // deriveTitle makes a title from the first sentence of text, cut at a word

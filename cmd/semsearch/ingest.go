@@ -66,12 +66,12 @@ The exit status is 1 when any source failed; the other sources still go in.`,
 func printIngestReport(w io.Writer, rep semsearch.IngestReport) {
 	for _, s := range rep.Sources {
 		if s.Error != "" {
-			fmt.Fprintf(w, "FAIL  %s: %s\n", s.Source, s.Error)
+			fmt.Fprintf(w, "FAIL  %s: %s\n", termLine(s.Source), termLine(s.Error))
 			continue
 		}
-		fmt.Fprintf(w, "ok    %s: %d posts, %d chunks, %d unchanged\n", s.Source, s.Posts, s.Chunks, s.Unchanged)
+		fmt.Fprintf(w, "ok    %s: %d posts, %d chunks, %d unchanged\n", termLine(s.Source), s.Posts, s.Chunks, s.Unchanged)
 		if len(s.Feeds) > 0 {
-			fmt.Fprintf(w, "      %s advertises feeds (ingest them with --follow-feeds): %s\n", s.Source, strings.Join(s.Feeds, " "))
+			fmt.Fprintf(w, "      %s advertises feeds (ingest them with --follow-feeds): %s\n", termLine(s.Source), termLine(strings.Join(s.Feeds, " ")))
 		}
 	}
 	fmt.Fprintf(w, "stored %d posts, %d chunks (%d unchanged)\n", rep.Posts, rep.Chunks, rep.Unchanged)

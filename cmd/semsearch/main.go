@@ -48,7 +48,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return ee.code
 	}
 	// The CLI user owns the machine, so the full error chain is shown.
-	fmt.Fprintf(stderr, "semsearch: %v\n", err)
+	fmt.Fprintf(stderr, "semsearch: %s\n", termText(err.Error()))
 	if semsearch.ErrorCode(err) == semsearch.EInvalid {
 		return 2
 	}

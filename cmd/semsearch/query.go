@@ -67,11 +67,7 @@ func newShowCommand(env *cliEnv) *cobra.Command {
 				if asJSON {
 					return writeJSON(env.stdout, wire.NewPostResponse(p))
 				}
-				fmt.Fprintf(env.stdout, "%s\n%s\n", p.Title, p.URL)
-				if !p.Published.IsZero() {
-					fmt.Fprintf(env.stdout, "%s", p.Published.Format(time.DateOnly))
-				}
-				fmt.Fprintf(env.stdout, "  %s  %s\n\n%s\n", p.Source.Title, strings.Join(p.Authors, ", "), p.Text)
+				printPost(env.stdout, p)
 				return nil
 			})
 		},
@@ -146,7 +142,7 @@ func newDeleteCommand(env *cliEnv) *cobra.Command {
 					if err := a.Delete(ctx, id); err != nil {
 						return fmt.Errorf("delete %s: %w", id, err)
 					}
-					fmt.Fprintf(env.stdout, "deleted %s\n", id)
+					fmt.Fprintf(env.stdout, "deleted %s\n", termLine(id))
 				}
 				return nil
 			})
