@@ -17,6 +17,9 @@ type SourceReport struct {
 	Chunks    int    `json:"chunks"`
 	Unchanged int    `json:"unchanged"`
 	Error     string `json:"error,omitempty"`
+	// Skipped says why a source stored nothing on purpose, not by failure:
+	// "draft" for a Markdown file marked draft: true.
+	Skipped string `json:"skipped,omitempty"`
 	// Feeds an HTML page advertises (auto-discovery); ingest them instead
 	// with --follow-feeds.
 	Feeds []string `json:"feeds,omitempty"`

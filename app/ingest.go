@@ -45,7 +45,7 @@ func (a *App) Ingest(ctx context.Context, sources []string, opts IngestOptions) 
 	var pending []pendingPost
 	for _, src := range sources {
 		for _, res := range a.ingester.Load(ctx, src, stdin) {
-			rep.Sources = append(rep.Sources, semsearch.SourceReport{Source: res.Source, Feeds: res.Feeds})
+			rep.Sources = append(rep.Sources, semsearch.SourceReport{Source: res.Source, Feeds: res.Feeds, Skipped: res.Skipped})
 			i := len(rep.Sources) - 1
 			if res.Err != nil {
 				rep.Sources[i].Error = res.Err.Error()

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -90,5 +91,52 @@ func TestGofeed_DoesNotExpandEntities(t *testing.T) {
 	}
 	if _, err := Parse(data, ""); err == nil {
 		t.Error("Parse accepted an entity declaration")
+	}
+}
+
+// Drafts (draft: true in YAML or TOML front matter, Jekyll's published:
+// false) are left out as static site generators leave them out: reported as
+// skipped, neither posts nor errors, whether walked or named.
+func TestLoad_SkipsDrafts(t *testing.T) {
+	dir := t.TempDir()
+	files := []struct {
+		name, content string
+		draft         bool
+	}{
+		{"a-yaml-draft.md", "---\ntitle: Draft\ndraft: true\n---\nUnfinished text.\n", true},
+		{"b-toml-draft.md", "+++\ntitle = \"Draft\"\ndraft = true\n+++\nUnfinished text.\n", true},
+		{"c-string-draft.md", "---\ntitle: Draft\ndraft: \"true\"\n---\nUnfinished text.\n", true},
+		{"d-jekyll-unpublished.md", "---\ntitle: Draft\npublished: false\n---\nUnfinished text.\n", true},
+		{"e-not-draft.md", "---\ntitle: Done\ndraft: false\n---\nFinished text.\n", false},
+		{"f-no-flag.md", "---\ntitle: Done\n---\nFinished text.\n", false},
+		{"g-published-date.md", "---\ntitle: Done\npublished: 2024-01-02\n---\nFinished text.\n", false},
+	}
+	for _, f := range files {
+		writeFile(t, filepath.Join(dir, f.name), f.content)
+	}
+	in := New(Options{})
+	res := in.Load(t.Context(), dir, nil)
+	if len(res) != len(files) {
+		t.Fatalf("%d results, want %d", len(res), len(files))
+	}
+	for i, f := range files {
+		r := res[i]
+		if filepath.Base(r.Source) != f.name || r.Err != nil {
+			t.Fatalf("result %d: %s err %v, want %s without error", i, r.Source, r.Err, f.name)
+		}
+		switch {
+		case f.draft && (r.Skipped != "draft" || len(r.Posts) != 0):
+			t.Errorf("%s: skipped %q with %d posts, want skipped as a draft", f.name, r.Skipped, len(r.Posts))
+		case !f.draft && (r.Skipped != "" || len(r.Posts) != 1):
+			t.Errorf("%s: skipped %q with %d posts, want one post", f.name, r.Skipped, len(r.Posts))
+		}
+	}
+	// Named on its own, a draft is skipped the same way.
+	one := in.Load(t.Context(), filepath.Join(dir, files[0].name), nil)
+	if len(one) != 1 || one[0].Skipped != "draft" || one[0].Err != nil || len(one[0].Posts) != 0 {
+		t.Errorf("named draft: %+v", one)
+	}
+	if _, err := Parse([]byte(files[1].content), "file:///x.md"); !errors.Is(err, ErrDraft) {
+		t.Errorf("Parse(draft) error = %v, want ErrDraft", err)
 	}
 }

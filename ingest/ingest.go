@@ -43,7 +43,10 @@ type SourceResult struct {
 	Source string           // file path or URL
 	Posts  []semsearch.Post // empty when Err != nil: nothing half-parsed
 	Feeds  []string         // feeds advertised by an HTML page (auto-discovery)
-	Err    error
+	// Skipped says why a source that parsed yields no posts on purpose
+	// ("draft"); Posts is then empty and Err nil.
+	Skipped string
+	Err     error
 }
 
 // Ingester loads sources. It is safe for concurrent use.
@@ -81,7 +84,9 @@ func New(opts Options) *Ingester {
 // Load expands one user-given source and parses it. A directory (walked
 // recursively in lexical order, hidden entries skipped) or an OPML list
 // yields one SourceResult per file / feed; "-" reads stdin. Errors are per
-// result and wrapped with the source name; Load itself never fails.
+// result and wrapped with the source name; Load itself never fails. A
+// Markdown draft (ErrDraft) comes back Skipped, whether a walk found it or
+// it was named: it is left out, as a static site generator leaves it out.
 //
 // With FollowFeeds, an HTML page that advertises feeds is replaced by its
 // first feed: the result's Source is then the feed URL and Feeds lists all
@@ -203,7 +208,10 @@ func (in *Ingester) loadData(ctx context.Context, src string, data []byte, base,
 		}
 		return res
 	}
-	if err != nil {
+	switch {
+	case errors.Is(err, ErrDraft):
+		return []SourceResult{{Source: src, Skipped: "draft"}}
+	case err != nil:
 		r := failed(src, err)
 		r.Feeds = feeds
 		return []SourceResult{r}

@@ -20,7 +20,7 @@ type frontMatter struct {
 	Tags      []string
 	Summary   string
 	URL       string
-	Draft     bool
+	Draft     bool // not published: the file is skipped
 	HasFields bool
 }
 
@@ -96,8 +96,16 @@ func frontMatterFrom(raw map[string]any) frontMatter {
 	fm.Tags = asStrings(get("tags", "categories", "keywords"))
 	fm.Summary = cleanLine(asString(get("summary", "description", "excerpt")))
 	fm.URL = strings.TrimSpace(asString(get("url", "permalink", "canonical")))
-	if d, ok := get("draft").(bool); ok {
+	// Hugo, Zola and Eleventy mark unpublished posts "draft: true", Jekyll
+	// "published: false".
+	switch d := get("draft").(type) {
+	case bool:
 		fm.Draft = d
+	case string:
+		fm.Draft = strings.EqualFold(strings.TrimSpace(d), "true")
+	}
+	if p, ok := get("published").(bool); ok && !p {
+		fm.Draft = true
 	}
 	return fm
 }

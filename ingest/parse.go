@@ -26,6 +26,12 @@ const (
 // ErrEmpty is returned (wrapped) for a source with no content.
 var ErrEmpty = errors.New("empty source")
 
+// ErrDraft is returned (wrapped) by Parse for a Markdown document whose
+// front matter marks it unpublished ("draft: true", or Jekyll's
+// "published: false"); static site generators leave such files out, and so
+// does ingest. Ingester.Load reports the source as skipped, not failed.
+var ErrDraft = errors.New("a draft (its front matter says draft: true)")
+
 // ErrOPML is returned (wrapped) by Parse for an OPML subscription list,
 // which names feeds rather than holding posts; Ingester.Load expands it.
 var ErrOPML = errors.New("opml subscription list: load it with Ingester.Load to fetch its feeds")
@@ -147,6 +153,9 @@ func parseMarkdown(data []byte, base string) ([]semsearch.Post, error) {
 	fm, body, _, err := splitFrontMatter(data)
 	if err != nil {
 		return nil, err
+	}
+	if fm.Draft {
+		return nil, ErrDraft
 	}
 	p := textPost(body, base)
 	if fm.Title != "" {

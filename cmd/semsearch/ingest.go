@@ -69,6 +69,10 @@ func printIngestReport(w io.Writer, rep semsearch.IngestReport) {
 			fmt.Fprintf(w, "FAIL  %s: %s\n", termLine(s.Source), termLine(s.Error))
 			continue
 		}
+		if s.Skipped != "" {
+			fmt.Fprintf(w, "skip  %s: %s\n", termLine(s.Source), termLine(s.Skipped))
+			continue
+		}
 		fmt.Fprintf(w, "ok    %s: %d posts, %d chunks, %d unchanged\n", termLine(s.Source), s.Posts, s.Chunks, s.Unchanged)
 		if len(s.Feeds) > 0 {
 			fmt.Fprintf(w, "      %s advertises feeds (ingest them with --follow-feeds): %s\n", termLine(s.Source), termLine(strings.Join(s.Feeds, " ")))

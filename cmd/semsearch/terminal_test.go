@@ -48,6 +48,7 @@ func TestPrinters_EscapeStoredControls(t *testing.T) {
 	printIngestReport(&out, semsearch.IngestReport{Sources: []semsearch.SourceReport{
 		{Source: "a" + evil, Error: "bad" + evil},
 		{Source: "b" + evil, Feeds: []string{"f" + evil}},
+		{Source: "c" + evil, Skipped: "draft"},
 	}})
 	got := out.String()
 	for _, r := range got {
@@ -55,7 +56,7 @@ func TestPrinters_EscapeStoredControls(t *testing.T) {
 			t.Fatalf("raw control U+%04X printed:\n%q", r, got)
 		}
 	}
-	for _, want := range []string{`Title\x1b[2J\x1b]0;owned\x07\u009b31m`, "«hit»", `line one\x1b[2J`, "\n\nline two", `FAIL  a\x1b[2J`, `f\x1b[2J`} {
+	for _, want := range []string{`Title\x1b[2J\x1b]0;owned\x07\u009b31m`, "«hit»", `line one\x1b[2J`, "\n\nline two", `FAIL  a\x1b[2J`, `f\x1b[2J`, `skip  c\x1b[2J\x1b]0;owned\x07\u009b31m: draft`} {
 		if !strings.Contains(got, want) {
 			t.Errorf("output lacks %q:\n%s", want, got)
 		}
