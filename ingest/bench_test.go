@@ -53,3 +53,25 @@ func benchmarkHTMLToText(b *testing.B, size int) {
 func BenchmarkHTMLToText_1K(b *testing.B)   { benchmarkHTMLToText(b, 1<<10) }
 func BenchmarkHTMLToText_10K(b *testing.B)  { benchmarkHTMLToText(b, 10<<10) }
 func BenchmarkHTMLToText_100K(b *testing.B) { benchmarkHTMLToText(b, 100<<10) }
+
+func syntheticMarkdown(size int) string {
+	var b strings.Builder
+	for i := 0; b.Len() < size; i++ {
+		fmt.Fprintf(&b, "## Section %d\n\nSome _text_ about **fsync** &amp; [write-ahead logs](https://x.example/%d),\nparagraph %d.\n\n- one\n  - two `code`\n\n```go\nx := %d\n```\n\n", i, i, i, i)
+	}
+	return b.String()
+}
+
+func benchmarkMarkdownToText(b *testing.B, size int) {
+	src := syntheticMarkdown(size)
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		if markdownToText(src) == "" {
+			b.Fatal("empty")
+		}
+	}
+}
+
+func BenchmarkMarkdownToText_1K(b *testing.B)   { benchmarkMarkdownToText(b, 1<<10) }
+func BenchmarkMarkdownToText_10K(b *testing.B)  { benchmarkMarkdownToText(b, 10<<10) }
+func BenchmarkMarkdownToText_100K(b *testing.B) { benchmarkMarkdownToText(b, 100<<10) }

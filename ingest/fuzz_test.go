@@ -36,6 +36,11 @@ func checkText(t *testing.T, text string) {
 	if strings.Contains(text, "\n\n\n") || strings.TrimSpace(text) != text {
 		t.Fatalf("whitespace not normalised: %q", text)
 	}
+	for _, r := range text {
+		if isControl(r) && r != '\n' && r != '\t' {
+			t.Fatalf("control U+%04X left: %q", r, text)
+		}
+	}
 }
 
 func FuzzSplitTextListing(f *testing.F) {
@@ -67,6 +72,21 @@ func FuzzHTMLToText(f *testing.F) {
 	f.Add("<pre>```\n# not a heading\n```</pre>")
 	f.Fuzz(func(t *testing.T, src string) {
 		text := htmlToText(src)
+		checkText(t, text)
+		// Code fences must stay balanced so the chunker can trust them.
+		if strings.Count(text, "```")%2 != 0 {
+			t.Fatalf("unbalanced fences: %q", text)
+		}
+	})
+}
+
+func FuzzMarkdownToText(f *testing.F) {
+	addTestdata(f, "notes/*.md")
+	f.Add([]byte("# T\n\n_em_ *em* **b** [l](u) ![i](p)\n\n- a\n  - b\n\n    indented\n\n```go\n# x\n```\n"))
+	f.Add([]byte("| a | b |\n|---|---|\n| 1 | 2 |\n\n<div>\n<p>h</p>\n</div>\n\n> q\n> - l\n"))
+	f.Add([]byte("~~~\n```\n~~~\n\n`` ` `` \\# x \x1b[2J\x00 &amp; <T>"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		text := markdownToText(string(data))
 		checkText(t, text)
 		// Code fences must stay balanced so the chunker can trust them.
 		if strings.Count(text, "```")%2 != 0 {

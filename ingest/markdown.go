@@ -3,7 +3,6 @@ package ingest
 import (
 	"bytes"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
@@ -178,104 +177,4 @@ func parseDate(s string) time.Time {
 		}
 	}
 	return time.Time{}
-}
-
-var (
-	mdFence     = regexp.MustCompile("^\\s{0,3}(```+|~~~+)\\s*([\\w+#.-]*)")
-	mdHeading   = regexp.MustCompile(`^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$`)
-	mdSetext    = regexp.MustCompile(`^\s{0,3}(=+|-+)\s*$`)
-	mdList      = regexp.MustCompile(`^\s*(?:[-*+]|\d{1,9}[.)])\s+(.*)$`)
-	mdRule      = regexp.MustCompile(`^\s{0,3}([-*_])(\s*[-*_]){2,}\s*$`)
-	mdImage     = regexp.MustCompile(`!\[([^\]]*)\]\([^)]*\)`)
-	mdLink      = regexp.MustCompile(`\[([^\]]+)\]\([^)]*\)`)
-	mdRefLink   = regexp.MustCompile(`\[([^\]]+)\]\[[^\]]*\]`)
-	mdLinkDef   = regexp.MustCompile(`^\s{0,3}\[[^\]]+\]:\s+\S+`)
-	mdEmphasis  = regexp.MustCompile(`(\*\*|__)(\S(?:.*?\S)?)(\*\*|__)`)
-	mdHTMLTag   = regexp.MustCompile(`(?i)</?(?:kbd|sup|sub|span|div|br|em|strong|b|i|u|a|img|p|details|summary|small|mark|del|ins|abbr|cite|figure|figcaption|video|audio|source|iframe|center|font)\b[^>]*>`)
-	mdQuote     = regexp.MustCompile(`^\s{0,3}>\s?`)
-	mdAutolink  = regexp.MustCompile(`<(https?://[^>\s]+)>`)
-	mdEm        = regexp.MustCompile(`(^|[\s(\[])\*([^*\s](?:[^*]*[^*\s])?)\*`)
-	mdEscape    = regexp.MustCompile(`\\([\\*_#\[\]()<>!|{}+.-])`)
-	mdTableRule = regexp.MustCompile(`^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$`)
-)
-
-// markdownToText turns Markdown (or plain text, which is Markdown without
-// markup) into Post.Text form: headings and fences kept, list markers
-// normalised to "- ", inline markup removed, wrapped lines joined.
-func markdownToText(src string) string {
-	var b textBuilder
-	var para []string
-	prefix := ""
-	flush := func() {
-		if len(para) > 0 {
-			b.add(prefix + mdInline(strings.Join(para, " ")))
-		}
-		para, prefix = para[:0], ""
-	}
-	lines := strings.Split(strings.ReplaceAll(src, "\r\n", "\n"), "\n")
-	for i := 0; i < len(lines); i++ {
-		line := lines[i]
-		if m := mdFence.FindStringSubmatch(line); m != nil {
-			flush()
-			var code []string
-			for i++; i < len(lines); i++ {
-				if strings.HasPrefix(strings.TrimSpace(lines[i]), m[1][:3]) {
-					break
-				}
-				code = append(code, lines[i])
-			}
-			b.addCode(strings.Join(code, "\n"), m[2])
-			continue
-		}
-		trimmed := strings.TrimSpace(line)
-		switch {
-		case trimmed == "":
-			flush()
-		case mdHeading.MatchString(line):
-			flush()
-			m := mdHeading.FindStringSubmatch(line)
-			b.addHeading(len(m[1]), mdInline(m[2]))
-		case len(para) > 0 && prefix == "" && mdSetext.MatchString(line):
-			level := 1
-			if strings.HasPrefix(trimmed, "-") {
-				level = 2
-			}
-			text := strings.Join(para, " ")
-			para = para[:0]
-			b.addHeading(level, mdInline(text))
-		case mdRule.MatchString(line), mdLinkDef.MatchString(line), mdTableRule.MatchString(line):
-			flush()
-		case mdList.MatchString(line):
-			flush()
-			prefix = "- "
-			para = append(para, mdList.FindStringSubmatch(line)[1])
-		case mdQuote.MatchString(line):
-			para = append(para, mdQuote.ReplaceAllString(line, ""))
-		case strings.HasPrefix(trimmed, "|") && strings.HasSuffix(trimmed, "|"):
-			flush()
-			cells := strings.Split(strings.Trim(trimmed, "|"), "|")
-			for j := range cells {
-				cells[j] = strings.TrimSpace(cells[j])
-			}
-			b.add(mdInline(strings.Join(cells, " | ")))
-		default:
-			para = append(para, trimmed)
-		}
-	}
-	flush()
-	return b.String()
-}
-
-// mdInline strips inline Markdown: images, link targets, emphasis, tags.
-func mdInline(s string) string {
-	s = mdImage.ReplaceAllString(s, "")
-	s = mdLink.ReplaceAllString(s, "$1")
-	s = mdRefLink.ReplaceAllString(s, "$1")
-	s = mdAutolink.ReplaceAllString(s, "$1")
-	s = mdEmphasis.ReplaceAllString(s, "$2")
-	s = strings.ReplaceAll(s, "**", "") // unpaired strong markers
-	s = mdEm.ReplaceAllString(s, "$1$2")
-	s = mdEscape.ReplaceAllString(s, "$1")
-	s = mdHTMLTag.ReplaceAllString(s, "")
-	return decodeEntities(s)
 }

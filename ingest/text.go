@@ -62,6 +62,14 @@ func (b *textBuilder) addCode(code, lang string) {
 	b.blocks = append(b.blocks, "```"+lang+"\n"+strings.Join(lines, "\n")+"\n```")
 }
 
+// addClean appends text that is already clean text (the output of another
+// builder, as htmlToText returns it) as it is.
+func (b *textBuilder) addClean(text string) {
+	if text = strings.TrimSpace(text); text != "" {
+		b.blocks = append(b.blocks, text)
+	}
+}
+
 func (b *textBuilder) String() string { return finishText(strings.Join(b.blocks, "\n\n")) }
 
 // finishText applies the final normalisation every Post.Text gets: NFC,
