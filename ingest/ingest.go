@@ -17,8 +17,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/semsearch/semsearch"
 	"github.com/semsearch/semsearch/ingest/fetch"
@@ -228,10 +229,11 @@ func (in *Ingester) loadOPML(ctx context.Context, src string, data []byte, base,
 		return []SourceResult{failed(src, err)}
 	}
 	// Feeds load concurrently (remote ones dominate the time), each into
-	// its own slot, so results keep document order.
+	// its own slot, so results keep document order. A feed's failure is its
+	// own result and stops no other; once ctx ends the rest fail at once.
 	slots := make([][]SourceResult, len(feeds))
-	sem := make(chan struct{}, opmlConcurrency)
-	var wg sync.WaitGroup
+	var g errgroup.Group
+	g.SetLimit(opmlConcurrency)
 	for i, f := range feeds {
 		target, err := opmlTarget(f.URL, base)
 		switch {
@@ -241,19 +243,16 @@ func (in *Ingester) loadOPML(ctx context.Context, src string, data []byte, base,
 		case !isURL(target) && walkRoot != "" && within(walkRoot, target):
 			continue // the directory walk ingests it
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			select {
-			case sem <- struct{}{}:
-				defer func() { <-sem }()
-				slots[i] = in.loadSource(ctx, target, depth+1)
-			case <-ctx.Done():
-				slots[i] = []SourceResult{failed(target, ctx.Err())}
+		g.Go(func() error {
+			if err := ctx.Err(); err != nil {
+				slots[i] = []SourceResult{failed(target, err)}
+				return nil
 			}
-		}()
+			slots[i] = in.loadSource(ctx, target, depth+1)
+			return nil
+		})
 	}
-	wg.Wait()
+	_ = g.Wait() // every error is in its slot
 	var out []SourceResult
 	for _, s := range slots {
 		out = append(out, s...)

@@ -1,12 +1,15 @@
 package ingest
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/semsearch/semsearch/ingest/fetch"
@@ -156,6 +159,76 @@ func TestLoad_RemoteOnly(t *testing.T) {
 		res := in.Load(t.Context(), src, strings.NewReader("text"))
 		if len(res) != 1 || res[0].Err == nil || len(res[0].Posts) != 0 {
 			t.Errorf("RemoteOnly loaded %s: %+v", src, res)
+		}
+	}
+}
+
+// An OPML list's feeds load at most opmlConcurrency at a time, results in
+// document order; once ctx ends, the feeds not yet started fail at once.
+// (A pool that is too wide is caught when its extra request reaches the
+// server before the test lets one go: likely, not certain.)
+func TestLoad_OPMLBoundedAndCancelled(t *testing.T) {
+	const feeds = 10
+	var inflight, over atomic.Int32
+	arrived := make(chan struct{})
+	release := make(chan struct{})
+	mux := http.NewServeMux()
+	mux.HandleFunc("/subs.opml", func(w http.ResponseWriter, r *http.Request) {
+		var b strings.Builder
+		b.WriteString(`<opml version="2.0"><body>`)
+		for i := range feeds {
+			fmt.Fprintf(&b, `<outline xmlUrl="/f/%d.json"/>`, i)
+		}
+		b.WriteString(`</body></opml>`)
+		w.Write([]byte(b.String()))
+	})
+	mux.HandleFunc("/f/", func(w http.ResponseWriter, r *http.Request) {
+		if inflight.Add(1) > opmlConcurrency {
+			over.Add(1)
+		}
+		arrived <- struct{}{}
+		<-release
+		inflight.Add(-1)
+		fmt.Fprintf(w, `{"version":"https://jsonfeed.org/version/1.1","items":[{"id":"1","title":"%s"}]}`, r.URL.Path)
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	in := New(Options{AllowPrivate: true})
+
+	done := make(chan []SourceResult)
+	go func() { done <- in.Load(t.Context(), srv.URL+"/subs.opml", nil) }()
+	held := 0
+	for range feeds {
+		<-arrived
+		if held++; held == opmlConcurrency { // the pool is full: let one finish
+			release <- struct{}{}
+			held--
+		}
+	}
+	close(release)
+	res := <-done
+	if over.Load() > 0 {
+		t.Errorf("more than %d feeds in flight at once", opmlConcurrency)
+	}
+	if len(res) != feeds {
+		t.Fatalf("%d results, want %d", len(res), feeds)
+	}
+	for i, r := range res {
+		if r.Err != nil || len(r.Posts) != 1 || r.Posts[0].Title != fmt.Sprintf("/f/%d.json", i) {
+			t.Errorf("result %d out of order or failed: %+v", i, r)
+		}
+	}
+
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	opml := []byte(`<opml version="2.0"><body><outline xmlUrl="` + srv.URL + `/f/a.json"/><outline xmlUrl="` + srv.URL + `/f/b.json"/></body></opml>`)
+	res = in.loadData(ctx, "subs.opml", opml, "", "", 0)
+	if len(res) != 2 {
+		t.Fatalf("cancelled: %d results, want 2", len(res))
+	}
+	for _, r := range res {
+		if !errors.Is(r.Err, context.Canceled) {
+			t.Errorf("cancelled: %s err %v, want context.Canceled", r.Source, r.Err)
 		}
 	}
 }
