@@ -70,8 +70,8 @@ func (s *Server) cors() echo.MiddlewareFunc {
 		// Exact matches only: echo's own list matching also accepts
 		// subdomains and wildcards.
 		AllowOriginFunc: func(origin string) (bool, error) { return allowed[origin], nil },
-		AllowMethods: []string{http.MethodGet, http.MethodHead, http.MethodPost},
-		AllowHeaders: []string{echo.HeaderContentType},
+		AllowMethods:    []string{http.MethodGet, http.MethodHead, http.MethodPost},
+		AllowHeaders:    []string{echo.HeaderContentType},
 		// The request ID lets a caller quote a failure to the operator.
 		ExposeHeaders: []string{echo.HeaderXRequestID},
 		MaxAge:        corsMaxAge,
