@@ -92,6 +92,7 @@ func newRootCommand(env *cliEnv) *cobra.Command {
 		newEvalCommand(env),
 		newModelCommand(env),
 		newOpenAPICommand(env),
+		newExportCommand(env),
 	)
 	return root
 }
