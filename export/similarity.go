@@ -14,7 +14,7 @@ const shingleWords = 4
 // postInfo is a post with what duplicate detection needs.
 type postInfo struct {
 	post     semsearch.Post
-	words    [32]byte            // SHA-256 of the text's words: same words, same key
+	words    [32]byte // SHA-256 of the text's words: same words, same key
 	hasWords bool
 	shingles map[uint64]struct{} // hashed word shingles of the text
 }
