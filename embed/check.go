@@ -3,6 +3,8 @@ package embed
 import (
 	"fmt"
 	"math"
+
+	"github.com/semsearch/semsearch"
 )
 
 // Check validates a provider's answer for n texts: exactly n vectors, each
@@ -40,20 +42,12 @@ func Check(vecs [][]float32, n, dims int) error {
 	return nil
 }
 
-// Normalize scales v in place to unit L2 length and returns it. The sum is
-// taken in float64 so long vectors of small values do not lose precision. A
-// zero vector is returned unchanged (Check rejects it first).
+// Normalize scales v in place to unit L2 length (semsearch.Normalize) and
+// returns it. A zero or non-finite vector is returned unchanged (Check
+// rejects it first).
 func Normalize(v []float32) []float32 {
-	var sum float64
-	for _, x := range v {
-		sum += float64(x) * float64(x)
-	}
-	if sum == 0 {
-		return v
-	}
-	inv := 1 / math.Sqrt(sum)
-	for i, x := range v {
-		v[i] = float32(float64(x) * inv)
+	if n := semsearch.Normalize(v); n != nil {
+		copy(v, n)
 	}
 	return v
 }
