@@ -1,6 +1,7 @@
 package browsertest
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"github.com/semsearch/semsearch"
 	"github.com/semsearch/semsearch/server"
 )
 
@@ -41,6 +43,9 @@ func serveBlog(t *testing.T, semsearchURL string, ln net.Listener) string {
 		case "/":
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
 			fmt.Fprint(w, blogPage(semsearchURL))
+		case "/post.html":
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			fmt.Fprint(w, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A post</title><link rel="icon" href="/favicon.svg"></head><body><h1 id="post">A post</h1><p>The passage.</p></body></html>`)
 		case "/favicon.svg":
 			w.Header().Set("Content-Type", "image/svg+xml")
 			fmt.Fprint(w, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><rect width="1" height="1"/></svg>`)
@@ -121,6 +126,14 @@ func TestWidget_CrossOriginBlog(t *testing.T) {
 	allowedLn, refusedLn := listen(t), listen(t)
 	allowed := "http://" + allowedLn.Addr().String()
 	svc := newService()
+	search := svc.SearchFunc
+	svc.SearchFunc = func(ctx context.Context, q semsearch.Query) ([]semsearch.Result, error) {
+		if q.Text == "open it" { // one result on the blog itself, to follow with Enter
+			return []semsearch.Result{{ID: "post", Title: "A post", URL: allowed + "/post.html", Score: 1,
+				Passages: []semsearch.Passage{{Text: "The passage.", Highlight: "The passage.", Link: allowed + "/post.html#:~:text=The%20passage."}}}}, nil
+		}
+		return search(ctx, q)
+	}
 	base := startServerWith(t, server.Config{CORSOrigins: []string{allowed}}, svc)
 	serveBlog(t, base, allowedLn)
 	refused := serveBlog(t, base, refusedLn)
@@ -219,6 +232,17 @@ func TestWidget_CrossOriginBlog(t *testing.T) {
 		t.Errorf("console on the allowed blog: %s", m)
 	}
 	b.checkProblems(t)
+
+	// Enter on the selected result follows its passage link.
+	b.do(t,
+		chromedp.Evaluate[chromedp.Void](shadow+`.querySelector("input").value = ""`),
+		chromedp.KeyEvent("open it"),
+	)
+	waitFor(t, b, `document.querySelector("semsearch-search").dataset.state === "done"`)
+	b.do(t, chromedp.KeyEvent(kb.ArrowDown), chromedp.KeyEvent(kb.Enter), chromedp.WaitVisible(chromedp.CSS("#post")))
+	if got := eval[string](t, b, `location.pathname`); got != "/post.html" {
+		t.Errorf("Enter followed to %q", got)
+	}
 
 	// Another origin: the browser refuses the answer; no results shown.
 	b.do(t, chromedp.Navigate(refused+"/"))
