@@ -97,14 +97,26 @@ func (s *Server) Connect(ctx context.Context, t mcp.Transport) (*mcp.ServerSessi
 	return s.mcp.Connect(ctx, t, nil)
 }
 
-// HTTPHandler serves the streamable HTTP transport. The SDK refuses
-// requests that reached a loopback address with a non-loopback Host (DNS
-// rebinding); on top of that, cross-origin browser requests are refused
-// (Sec-Fetch-Site / Origin against Host). The caller adds authentication.
-func (s *Server) HTTPHandler() http.Handler {
+// HTTPOptions configure HTTPHandler.
+type HTTPOptions struct {
+	// HostChecked says the caller already guards the Host header (as
+	// semsearch's server does: a loopback Host without an API key, any Host
+	// with it), so the SDK's own check, which refuses every non-loopback
+	// Host on a loopback listener and so a reverse proxy in front of a keyed
+	// server, is turned off.
+	HostChecked bool
+}
+
+// HTTPHandler serves the streamable HTTP transport. Unless opts.HostChecked,
+// the SDK refuses requests that reached a loopback address with a
+// non-loopback Host (DNS rebinding). Cross-origin browser requests are
+// refused (Sec-Fetch-Site / Origin against Host). The caller adds
+// authentication.
+func (s *Server) HTTPHandler(opts HTTPOptions) http.Handler {
 	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s.mcp }, &mcp.StreamableHTTPOptions{
-		Logger:         s.log,
-		SessionTimeout: sessionTimeout,
+		Logger:                     s.log,
+		SessionTimeout:             sessionTimeout,
+		DisableLocalhostProtection: opts.HostChecked,
 	})
 	return http.NewCrossOriginProtection().Handler(h)
 }

@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
@@ -344,5 +347,70 @@ func TestTools_RelatedSimilarStatsIngest(t *testing.T) {
 	}
 	if len(f.ingests) != 1 || f.ingests[0][0] != "https://blog.example/feed.xml" {
 		t.Errorf("ingested %v", f.ingests)
+	}
+}
+
+// TestHTTPHandler_Guards: on its own (HostChecked false) the handler
+// refuses a non-loopback Host on a loopback listener (DNS rebinding) and a
+// cross-site browser request; a plain loopback request initializes.
+func TestHTTPHandler_Guards(t *testing.T) {
+	for _, checked := range []bool{false, true} {
+		ts := httptest.NewServer(mcpserver.New(readOnly(newFake()), "test", nil).HTTPHandler(mcpserver.HTTPOptions{HostChecked: checked}))
+		t.Cleanup(ts.Close)
+		tests := []struct {
+			name    string
+			headers map[string]string
+			status  int
+		}{
+			{"loopback", nil, http.StatusOK},
+			{"rebinding Host", map[string]string{"Host": "evil.example.com"}, map[bool]int{false: http.StatusForbidden, true: http.StatusOK}[checked]},
+			{"cross-site", map[string]string{"Sec-Fetch-Site": "cross-site"}, http.StatusForbidden},
+		}
+		for _, tc := range tests {
+			t.Run(fmt.Sprintf("%s, host checked %v", tc.name, checked), func(t *testing.T) {
+				body := `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}`
+				req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, ts.URL, strings.NewReader(body))
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("Accept", "application/json, text/event-stream")
+				for k, v := range tc.headers {
+					if k == "Host" {
+						req.Host = v
+						continue
+					}
+					req.Header.Set(k, v)
+				}
+				resp, err := ts.Client().Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				if resp.StatusCode != tc.status {
+					t.Errorf("status %d, want %d", resp.StatusCode, tc.status)
+				}
+			})
+		}
+	}
+}
+
+func TestRuneRange(t *testing.T) {
+	tests := []struct {
+		s              string
+		offset, length int
+		want           string
+		total          int
+		more           bool
+	}{
+		{"", 0, 5, "", 0, false},
+		{"héllo", 0, 5, "héllo", 5, false},
+		{"héllo", 1, 2, "él", 5, true},
+		{"héllo", 4, 9, "o", 5, false},
+		{"héllo", 5, 1, "", 5, false},
+		{"✓✓✓", 2, 1, "✓", 3, false},
+	}
+	for _, tc := range tests {
+		got, total, more := mcpserver.RuneRange(tc.s, tc.offset, tc.length)
+		if got != tc.want || total != tc.total || more != tc.more {
+			t.Errorf("RuneRange(%q, %d, %d) = %q %d %v, want %q %d %v", tc.s, tc.offset, tc.length, got, total, more, tc.want, tc.total, tc.more)
+		}
 	}
 }

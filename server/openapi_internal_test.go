@@ -22,7 +22,7 @@ var echoParam = regexp.MustCompile(`:([A-Za-z_]+)`)
 func TestOpenAPI_EveryRouteDocumented(t *testing.T) {
 	var none nopServices
 	s, err := New(Config{Addr: "127.0.0.1:0", RateLimit: 1},
-		Services{Search: none, Posts: none, Ingest: none, Status: none, Embedder: none}, nil)
+		Services{Search: none, Posts: none, Ingest: none, Status: none, Embedder: none, MCP: http.NotFoundHandler()}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

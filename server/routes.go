@@ -62,6 +62,12 @@ func (s *Server) routes() *echo.Echo {
 	// Embedding costs compute: behind the key too, when one is configured.
 	e.POST("/v1/embeddings", s.embeddings, write, timeout)
 
+	// MCP over streamable HTTP: POST messages, GET the server's stream,
+	// DELETE the session. No request timeout: the GET stream is long-lived.
+	if s.svc.MCP != nil {
+		e.Match([]string{http.MethodPost, http.MethodGet, http.MethodDelete}, "/mcp", s.mcp(), write)
+	}
+
 	page := echo.WrapHandler(web.Handler())
 	get(e, "/widget.js", page, read) // the search box other sites load (CORS: also as a module)
 	for _, path := range []string{"/", "/app.js", "/style.css", "/favicon.svg"} {

@@ -23,13 +23,17 @@ import (
 
 // Services are what the handlers need from the rest of the program, one
 // narrow interface per resource, each declared in its handler's file;
-// *app.App implements them all. Every field is required.
+// *app.App implements them all. Every field is required but MCP.
 type Services struct {
 	Search   Searcher           // search.go: search, related, similar
 	Posts    PostStore          // posts.go: get and delete a post
 	Ingest   Ingester           // ingest.go: ingest URLs
 	Status   Status             // health.go, stats.go: readiness and counts
 	Embedder semsearch.Embedder // embeddings.go: /v1/embeddings (EmbedPassages, no query prefix)
+	// MCP serves the Model Context Protocol's streamable HTTP transport at
+	// /mcp (package mcpserver); nil leaves /mcp out. It is guarded like the
+	// write endpoints (mcp.go).
+	MCP http.Handler
 }
 
 // Config is the server's configuration, validated once by New.

@@ -20,7 +20,7 @@ import (
 )
 
 func TestCLI_Help(t *testing.T) {
-	for _, cmd := range []string{"ingest", "serve", "search", "show", "related", "stats", "delete", "reindex", "eval", "model", "model pull"} {
+	for _, cmd := range []string{"ingest", "serve", "search", "show", "related", "stats", "delete", "reindex", "eval", "model", "model pull", "mcp", "openapi"} {
 		t.Run(cmd, func(t *testing.T) {
 			out := string(cli(t, nil, 0, append(strings.Fields(cmd), "--help")...))
 			if !strings.Contains(out, "Usage:") || !strings.Contains(out, "--data") {

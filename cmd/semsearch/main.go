@@ -93,6 +93,7 @@ func newRootCommand(env *cliEnv) *cobra.Command {
 		newModelCommand(env),
 		newOpenAPICommand(env),
 		newExportCommand(env),
+		newMCPCommand(env),
 	)
 	return root
 }

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/semsearch/semsearch/app"
+	"github.com/semsearch/semsearch/mcpserver"
 	"github.com/semsearch/semsearch/server"
 )
 
@@ -17,12 +18,14 @@ func newServeCommand(env *cliEnv) *cobra.Command {
 	var (
 		cfg          server.Config
 		allowPrivate bool
+		mcpWrites    bool
 	)
 	cmd := &cobra.Command{
 		Use:   "serve [--addr HOST:PORT]",
-		Short: "Serve the JSON API, /v1/embeddings and the web page",
-		Long: `Serve answers the HTTP API of semsearch and serves the web page.
-Write endpoints (POST /api/ingest, DELETE /api/posts/{id}) need --api-key when one is
+		Short: "Serve the JSON API, /v1/embeddings, MCP at /mcp and the web page",
+		Long: `Serve answers the HTTP API of semsearch and serves the web page, and the MCP
+tools (see semsearch mcp) over streamable HTTP at /mcp. Write endpoints (POST /api/ingest,
+DELETE /api/posts/{id}, /v1/embeddings) and /mcp need --api-key when one is
 set. Listening on a non-loopback address without an API key is refused unless --insecure.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -37,7 +40,8 @@ set. Listening on a non-loopback address without an API key is refused unless --
 				return err
 			}
 			defer a.Close()
-			srv, err := server.New(cfg, server.Services{Search: a, Posts: a, Ingest: a, Status: a, Embedder: a.Embedder()}, env.log)
+			srv, err := server.New(cfg, server.Services{Search: a, Posts: a, Ingest: a, Status: a, Embedder: a.Embedder(),
+				MCP: newMCPServer(env, a, mcpWrites).HTTPHandler(mcpserver.HTTPOptions{HostChecked: true})}, env.log)
 			if err != nil {
 				return err
 			}
@@ -58,6 +62,7 @@ set. Listening on a non-loopback address without an API key is refused unless --
 	f.DurationVar(&cfg.RequestTimeout, "request-timeout", 30*time.Second, "time limit for one API request")
 	f.StringSliceVar(&cfg.CORSOrigins, "cors-origin", envList("SEMSEARCH_CORS_ORIGIN"),
 		"web `ORIGIN`s (scheme://host[:port], comma-separated or repeated; * for any) whose pages may call the read endpoints (env SEMSEARCH_CORS_ORIGIN)")
+	f.BoolVar(&mcpWrites, "mcp-writes", false, "list the ingest tool on /mcp (it fetches http(s) URLs, as POST /api/ingest does)")
 	f.BoolVar(&allowPrivate, "allow-private", false, "let POST /api/ingest fetch loopback, private and link-local URLs")
 	return cmd
 }

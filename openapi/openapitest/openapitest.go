@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"strings"
 	"sync"
@@ -83,6 +84,16 @@ func (v *Validator) Doc() *openapi3.T { return v.doc }
 // net/http's own 431 (headers too large, before any handler runs) and CORS
 // preflights (OPTIONS with Access-Control-Request-Method).
 func (v *Validator) Check(req *http.Request, reqBody []byte, status int, header http.Header, body []byte) error {
+	return v.check(req, reqBody, status, header, body, false)
+}
+
+// CheckStream is Check for a streamed response (text/event-stream), whose
+// body is not read: the status and headers are checked.
+func (v *Validator) CheckStream(req *http.Request, reqBody []byte, status int, header http.Header) error {
+	return v.check(req, reqBody, status, header, nil, true)
+}
+
+func (v *Validator) check(req *http.Request, reqBody []byte, status int, header http.Header, body []byte, stream bool) error {
 	if status == http.StatusRequestHeaderFieldsTooLarge ||
 		req.Method == http.MethodOptions && req.Header.Get("Access-Control-Request-Method") != "" {
 		return nil
@@ -103,7 +114,7 @@ func (v *Validator) Check(req *http.Request, reqBody []byte, status int, header 
 		if status != http.StatusNotFound && status != http.StatusMethodNotAllowed {
 			return fmt.Errorf("%s %s: route not in the document (%v) but the server answered %d", req.Method, req.URL.Path, err, status)
 		}
-		if head {
+		if head || stream {
 			return nil
 		}
 		return v.checkError(req, status, header, body)
@@ -111,7 +122,7 @@ func (v *Validator) Check(req *http.Request, reqBody []byte, status int, header 
 	opts := &openapi3filter.Options{
 		AuthenticationFunc:    openapi3filter.NoopAuthenticationFunc,
 		IncludeResponseStatus: true,
-		ExcludeResponseBody:   head,
+		ExcludeResponseBody:   head || stream,
 		MultiError:            true,
 	}
 	in := &openapi3filter.RequestValidationInput{Request: r, PathParams: params, Route: route, Options: opts}
@@ -162,7 +173,8 @@ type Transport struct {
 }
 
 // RoundTrip sends req, then checks the request and the response; the
-// response body is buffered and handed back unread.
+// response body is buffered and handed back unread. An event stream is
+// handed back as it comes, its status and headers checked.
 func (tr *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	base := tr.Base
 	if base == nil {
@@ -180,6 +192,13 @@ func (tr *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := base.RoundTrip(req)
 	if err != nil {
 		return nil, err
+	}
+	if mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); mt == "text/event-stream" {
+		// A stream may stay open for the whole session: hand it back unread.
+		if err := tr.V.CheckStream(req, reqBody, resp.StatusCode, resp.Header); err != nil {
+			tr.T.Errorf("openapi: %v", err)
+		}
+		return resp, nil
 	}
 	body, err := io.ReadAll(resp.Body)
 	resp.Body.Close()

@@ -1,0 +1,4 @@
+package mcpserver
+
+// RuneRange exposes runeRange to the tests.
+var RuneRange = runeRange
