@@ -81,4 +81,46 @@ CREATE TABLE changes (
 	post_id TEXT NOT NULL
 );
 `,
+	// 3: the source registry (subscriptions and their polling state), which
+	// posts each source contributed, and the pages a crawl or a directory
+	// scan read. Times are unix milliseconds, 0 = never.
+	`
+CREATE TABLE sources (
+	id            INTEGER PRIMARY KEY,
+	url           TEXT NOT NULL UNIQUE,
+	kind          TEXT NOT NULL,
+	site_url      TEXT NOT NULL DEFAULT '',
+	title         TEXT NOT NULL DEFAULT '',
+	allow_private INTEGER NOT NULL DEFAULT 0,
+	interval_ms   INTEGER NOT NULL DEFAULT 0,  -- 0: adapt
+	status        TEXT NOT NULL DEFAULT 'new',
+	etag          TEXT NOT NULL DEFAULT '',
+	last_modified TEXT NOT NULL DEFAULT '',
+	body_hash     TEXT NOT NULL DEFAULT '',
+	added         INTEGER NOT NULL,
+	last_checked  INTEGER NOT NULL DEFAULT 0,
+	next_check    INTEGER NOT NULL DEFAULT 0,
+	http_status   INTEGER NOT NULL DEFAULT 0,
+	errors        INTEGER NOT NULL DEFAULT 0,
+	last_error    TEXT NOT NULL DEFAULT '',
+	cadence_ms    INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX sources_due ON sources(next_check) WHERE status != 'gone';
+
+CREATE TABLE post_sources (
+	source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+	post_id   TEXT NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
+	PRIMARY KEY (source_id, post_id)
+) WITHOUT ROWID;
+CREATE INDEX post_sources_post ON post_sources(post_id);
+
+CREATE TABLE source_pages (
+	source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+	url       TEXT NOT NULL,
+	lastmod   TEXT NOT NULL DEFAULT '',
+	post_ids  TEXT NOT NULL DEFAULT '[]',      -- JSON array of strings
+	checked   INTEGER NOT NULL DEFAULT 0,
+	PRIMARY KEY (source_id, url)
+) WITHOUT ROWID;
+`,
 }

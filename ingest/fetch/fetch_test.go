@@ -217,3 +217,130 @@ func TestClient_Get_Status(t *testing.T) {
 		t.Fatalf("err = %v, want 404", err)
 	}
 }
+
+func TestClient_Fetch_Conditional(t *testing.T) {
+	const etag, lastMod = `"v1"`, "Mon, 02 Jan 2006 15:04:05 GMT"
+	var requests int
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests++
+		w.Header().Set("ETag", etag)
+		w.Header().Set("Last-Modified", lastMod)
+		if r.Header.Get("If-None-Match") == etag || r.Header.Get("If-Modified-Since") == lastMod {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Header().Set("Content-Type", "application/rss+xml")
+		w.Write([]byte("<rss/>"))
+	}))
+	t.Cleanup(srv.Close)
+	c := New(Options{AllowPrivate: true})
+	tests := []struct {
+		name      string
+		req       Request
+		status    int
+		body      string
+		validated bool
+	}{
+		{"unconditional", Request{URL: srv.URL}, 200, "<rss/>", false},
+		{"etag", Request{URL: srv.URL, ETag: etag}, 304, "", true},
+		{"last-modified", Request{URL: srv.URL, LastModified: lastMod}, 304, "", true},
+		{"stale etag", Request{URL: srv.URL, ETag: `"v0"`}, 200, "<rss/>", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, err := c.Fetch(context.Background(), tt.req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if resp.Status != tt.status || string(resp.Body) != tt.body || resp.NotModified() != tt.validated {
+				t.Errorf("status %d body %q notModified %v; want %d %q %v", resp.Status, resp.Body, resp.NotModified(), tt.status, tt.body, tt.validated)
+			}
+			if resp.ETag != etag || resp.LastModified != lastMod {
+				t.Errorf("validators %q %q", resp.ETag, resp.LastModified)
+			}
+		})
+	}
+	if requests != len(tests) {
+		t.Errorf("%d requests, want %d", requests, len(tests))
+	}
+}
+
+func TestClient_Fetch_StatusError(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "120")
+		w.WriteHeader(http.StatusTooManyRequests)
+	}))
+	t.Cleanup(srv.Close)
+	_, err := New(Options{AllowPrivate: true}).Fetch(context.Background(), Request{URL: srv.URL})
+	var se *StatusError
+	if !errors.As(err, &se) {
+		t.Fatalf("err = %v, want *StatusError", err)
+	}
+	if se.Code != 429 || se.Header.Get("Retry-After") != "120" || !strings.Contains(err.Error(), "429") {
+		t.Errorf("StatusError %+v (%v)", se, err)
+	}
+}
+
+func TestClient_Fetch_Moved(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/perm", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/perm2", http.StatusMovedPermanently) })
+	mux.HandleFunc("/perm2", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/new", http.StatusPermanentRedirect) })
+	mux.HandleFunc("/temp", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/new", http.StatusFound) })
+	mux.HandleFunc("/mixed", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/temp", http.StatusMovedPermanently) })
+	mux.HandleFunc("/new", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) })
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	c := New(Options{AllowPrivate: true})
+	for path, moved := range map[string]string{"/perm": "/new", "/temp": "", "/mixed": "", "/new": ""} {
+		resp, err := c.Fetch(context.Background(), Request{URL: srv.URL + path})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := ""
+		if moved != "" {
+			want = srv.URL + moved
+		}
+		if resp.Moved != want || resp.URL != srv.URL+"/new" {
+			t.Errorf("%s: Moved %q URL %q, want Moved %q", path, resp.Moved, resp.URL, want)
+		}
+	}
+}
+
+// With the private-address guard lifted, the cloud metadata endpoints stay
+// refused, also as a redirect target. The guard runs before connect, so no
+// packet leaves the machine.
+func TestClient_Fetch_AllowPrivateKeepsMetadataBlocked(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "http://169.254.169.254/latest/meta-data/", http.StatusFound)
+	}))
+	t.Cleanup(srv.Close)
+	c := New(Options{AllowPrivate: true, Timeout: 5 * time.Second})
+	for _, u := range []string{srv.URL, "http://169.254.169.254/latest/meta-data/", "http://[fd00:ec2::254]/"} {
+		_, err := c.Fetch(context.Background(), Request{URL: u})
+		if !errors.Is(err, ErrBlockedAddress) {
+			t.Errorf("%s: err = %v, want ErrBlockedAddress", u, err)
+		}
+	}
+	for _, a := range []string{"169.254.169.254", "::ffff:169.254.169.254", "fd00:ec2::254"} {
+		if !Metadata(netip.MustParseAddr(a)) {
+			t.Errorf("Metadata(%s) = false", a)
+		}
+	}
+	if Metadata(netip.MustParseAddr("127.0.0.1")) {
+		t.Error("loopback is not a metadata address")
+	}
+}
+
+func TestClient_Fetch_ErrorsHidePassword(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	t.Cleanup(srv.Close)
+	u := strings.Replace(srv.URL, "http://", "http://user:s3cret@", 1)
+	_, err := New(Options{AllowPrivate: true}).Fetch(context.Background(), Request{URL: u})
+	if err == nil || strings.Contains(err.Error(), "s3cret") {
+		t.Errorf("err = %v, want an error without the password", err)
+	}
+	_, err = New(Options{}).Fetch(context.Background(), Request{URL: u})
+	if err == nil || strings.Contains(err.Error(), "s3cret") {
+		t.Errorf("guarded: err = %v, want an error without the password", err)
+	}
+}

@@ -79,3 +79,41 @@ func guardControl(network, address string, _ syscall.RawConn) error {
 	}
 	return nil
 }
+
+// metadataAddrs are the cloud metadata endpoints, blocked even when the
+// private-address guard is lifted (--allow-private): reaching them from a
+// server hands out its cloud credentials.
+var metadataAddrs = []netip.Addr{
+	netip.MustParseAddr("169.254.169.254"), // AWS, GCP, Azure, DigitalOcean, OpenStack
+	netip.MustParseAddr("169.254.170.2"),   // AWS ECS task metadata
+	netip.MustParseAddr("100.100.100.200"), // Alibaba Cloud
+	netip.MustParseAddr("fd00:ec2::254"),   // AWS over IPv6
+}
+
+// Metadata reports whether ip is a cloud metadata endpoint.
+func Metadata(ip netip.Addr) bool {
+	ip = ip.Unmap().WithZone("")
+	for _, m := range metadataAddrs {
+		if ip == m {
+			return true
+		}
+	}
+	return false
+}
+
+// metadataControl is the dial guard when private addresses are allowed: it
+// still refuses the cloud metadata endpoints.
+func metadataControl(network, address string, _ syscall.RawConn) error {
+	host, _, err := net.SplitHostPort(address)
+	if err != nil {
+		return fmt.Errorf("dial %s: %w", address, ErrBlockedAddress)
+	}
+	ip, err := netip.ParseAddr(host)
+	if err != nil {
+		return fmt.Errorf("dial %s: unparsable address: %w", address, ErrBlockedAddress)
+	}
+	if Metadata(ip) {
+		return fmt.Errorf("dial %s: %w (cloud metadata endpoint)", address, ErrBlockedAddress)
+	}
+	return nil
+}
