@@ -69,4 +69,6 @@ type SourcePage struct {
 	Lastmod string    // sitemap lastmod, or file size and mtime; "" when unknown
 	PostIDs []string  // the posts it yielded
 	Checked time.Time // when it was last read
+	// Validators for a conditional re-read (listing pages, sitemaps).
+	ETag, LastModified string
 }

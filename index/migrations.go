@@ -120,6 +120,8 @@ CREATE TABLE source_pages (
 	lastmod   TEXT NOT NULL DEFAULT '',
 	post_ids  TEXT NOT NULL DEFAULT '[]',      -- JSON array of strings
 	checked   INTEGER NOT NULL DEFAULT 0,
+	etag      TEXT NOT NULL DEFAULT '',
+	last_modified TEXT NOT NULL DEFAULT '',
 	PRIMARY KEY (source_id, url)
 ) WITHOUT ROWID;
 `,

@@ -213,9 +213,11 @@ func (s *Store) SavePoll(ctx context.Context, sub semsearch.Subscription, linked
 		}
 	}
 	for _, p := range pages {
-		_, err := tx.ExecContext(ctx, `INSERT INTO source_pages (source_id, url, lastmod, post_ids, checked) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (source_id, url) DO UPDATE SET lastmod = excluded.lastmod, post_ids = excluded.post_ids, checked = excluded.checked`,
-			sub.ID, p.URL, p.Lastmod, encodeStrings(p.PostIDs), millis(p.Checked))
+		_, err := tx.ExecContext(ctx, `INSERT INTO source_pages (source_id, url, lastmod, post_ids, checked, etag, last_modified)
+			VALUES (?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (source_id, url) DO UPDATE SET lastmod = excluded.lastmod, post_ids = excluded.post_ids,
+			checked = excluded.checked, etag = excluded.etag, last_modified = excluded.last_modified`,
+			sub.ID, p.URL, p.Lastmod, encodeStrings(p.PostIDs), millis(p.Checked), p.ETag, p.LastModified)
 		if err != nil {
 			return fmt.Errorf("save page %s of source %d: %w", p.URL, sub.ID, err)
 		}
@@ -233,7 +235,7 @@ func (s *Store) SavePoll(ctx context.Context, sub semsearch.Subscription, linked
 
 // SourcePages returns the pages a source has read, by URL.
 func (s *Store) SourcePages(ctx context.Context, id int64) (map[string]semsearch.SourcePage, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT url, lastmod, post_ids, checked FROM source_pages WHERE source_id = ?`, id)
+	rows, err := s.db.QueryContext(ctx, `SELECT url, lastmod, post_ids, checked, etag, last_modified FROM source_pages WHERE source_id = ?`, id)
 	if err != nil {
 		return nil, fmt.Errorf("read pages of source %d: %w", id, err)
 	}
@@ -243,7 +245,7 @@ func (s *Store) SourcePages(ctx context.Context, id int64) (map[string]semsearch
 		var p semsearch.SourcePage
 		var ids string
 		var checked int64
-		if err := rows.Scan(&p.URL, &p.Lastmod, &ids, &checked); err != nil {
+		if err := rows.Scan(&p.URL, &p.Lastmod, &ids, &checked, &p.ETag, &p.LastModified); err != nil {
 			return nil, fmt.Errorf("read pages of source %d: %w", id, err)
 		}
 		if p.PostIDs, err = decodeStrings(ids); err != nil {
