@@ -402,7 +402,7 @@ func (s *Store) unlinkTx(ctx context.Context, id int64, postIDs []string, purge,
 // reindex (which builds a new store from the posts).
 type Registry struct {
 	Sources []semsearch.Subscription
-	Links   map[int64][]string                // post IDs by source ID
+	Links   map[int64][]string               // post IDs by source ID
 	Pages   map[int64][]semsearch.SourcePage // by source ID
 }
 

@@ -283,10 +283,16 @@ func TestClient_Fetch_StatusError(t *testing.T) {
 
 func TestClient_Fetch_Moved(t *testing.T) {
 	mux := http.NewServeMux()
-	mux.HandleFunc("/perm", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/perm2", http.StatusMovedPermanently) })
-	mux.HandleFunc("/perm2", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/new", http.StatusPermanentRedirect) })
+	mux.HandleFunc("/perm", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/perm2", http.StatusMovedPermanently)
+	})
+	mux.HandleFunc("/perm2", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/new", http.StatusPermanentRedirect)
+	})
 	mux.HandleFunc("/temp", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/new", http.StatusFound) })
-	mux.HandleFunc("/mixed", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/temp", http.StatusMovedPermanently) })
+	mux.HandleFunc("/mixed", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/temp", http.StatusMovedPermanently)
+	})
 	mux.HandleFunc("/new", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) })
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)

@@ -47,7 +47,9 @@ func (s *site) set(path string, p page) {
 	s.pages[path] = p
 }
 
-func (s *site) html(path, body string) { s.set(path, page{body: body, contentType: "text/html; charset=utf-8"}) }
+func (s *site) html(path, body string) {
+	s.set(path, page{body: body, contentType: "text/html; charset=utf-8"})
+}
 
 func (s *site) count(path string) int {
 	s.mu.Lock()
