@@ -62,13 +62,13 @@ func (p *Poller) pollSource(ctx context.Context, sub semsearch.Subscription, pre
 		return p.abandon(sub, now, ctx.Err())
 	}
 	if err != nil {
-		return p.recordError(ctx, sub, err, now, out.requests)
+		return p.recordError(ctx, sub, err, now, out)
 	}
 
 	res := Result{HTTPStatus: out.status, Requests: out.requests}
 	pending, err := p.classify(ctx, out.posts, &res)
 	if err != nil {
-		return p.recordError(ctx, sub, err, now, out.requests)
+		return p.recordError(ctx, sub, err, now, out)
 	}
 	if len(pending) > 0 {
 		rep, err := p.deps.Sink.IngestPosts(ctx, Redact(sub.URL), pending)
@@ -76,7 +76,7 @@ func (p *Poller) pollSource(ctx context.Context, sub semsearch.Subscription, pre
 			return p.abandon(sub, now, ctx.Err())
 		}
 		if err != nil {
-			return p.recordError(ctx, sub, fmt.Errorf("store posts: %w", err), now, out.requests)
+			return p.recordError(ctx, sub, fmt.Errorf("store posts: %w", err), now, out)
 		}
 		res.Chunks = rep.Chunks
 	}
@@ -85,7 +85,7 @@ func (p *Poller) pollSource(ctx context.Context, sub semsearch.Subscription, pre
 		// Before SavePoll forgets the files: a crash in between drops them
 		// again next time, which is harmless.
 		if dropped, err = p.deps.Registry.DropPosts(ctx, sub.ID, out.dropPosts); err != nil {
-			return p.recordError(ctx, sub, fmt.Errorf("remove posts of deleted files: %w", err), now, out.requests)
+			return p.recordError(ctx, sub, fmt.Errorf("remove posts of deleted files: %w", err), now, out)
 		}
 	}
 
@@ -98,7 +98,7 @@ func (p *Poller) pollSource(ctx context.Context, sub semsearch.Subscription, pre
 		sub.ETag, sub.LastModified = firstNonEmpty(out.etag, sub.ETag), firstNonEmpty(out.lastMod, sub.LastModified)
 	}
 	if out.cadence > 0 {
-		sub.Cadence = out.cadence
+		sub.Cadence = clamp(out.cadence, p.opts.MinInterval, p.opts.MaxInterval)
 	}
 	if sub.Title == "" {
 		sub.Title = out.title
@@ -198,8 +198,11 @@ func postIDs(posts []semsearch.Post) []string {
 // else counts an error and schedules the retry with backoff (and the
 // server's Retry-After). The source's validators and posts stay as they
 // were.
-func (p *Poller) recordError(ctx context.Context, sub semsearch.Subscription, err error, now time.Time, requests int) Result {
+func (p *Poller) recordError(ctx context.Context, sub semsearch.Subscription, err error, now time.Time, out pollOut) Result {
 	code, header := statusOf(err)
+	if code == 0 {
+		code = out.status // a response arrived but could not be used
+	}
 	msg := scrub(err.Error(), sub.URL)
 	sub.LastChecked, sub.HTTPStatus = now, code
 	if code == http.StatusGone {
@@ -223,7 +226,7 @@ func (p *Poller) recordError(ctx context.Context, sub semsearch.Subscription, er
 	}
 	p.log.Warn("source failed", "source", Redact(sub.URL), "http_status", code, "errors", sub.Errors,
 		"next_check", sub.NextCheck, "error", msg)
-	return Result{Source: sub, Outcome: Failed, HTTPStatus: code, Requests: requests, Err: err}
+	return Result{Source: sub, Outcome: Failed, HTTPStatus: code, Requests: out.requests, Err: err}
 }
 
 // abandon gives a poll up on shutdown: nothing of it is recorded but that

@@ -62,15 +62,15 @@ func (p *Poller) backoff(n int) time.Duration {
 }
 
 // nextAfterError is when to retry a source whose n-th consecutive poll
-// failed at now; header is the failed response's (nil when none arrived).
+// failed at now, and the Retry-After asked for (0 when none); header is the
+// failed response's (nil when none arrived).
 func (p *Poller) nextAfterError(n int, now time.Time, header http.Header) (time.Time, time.Duration) {
 	d := p.jitter(p.backoff(n))
 	ra, ok := retryAfter(header, now)
 	if ok {
 		ra = min(ra, p.opts.MaxRetryAfter)
 		// Honour Retry-After exactly or later: jitter only adds to it.
-		ra += time.Duration(float64(ra) * p.opts.Jitter * p.opts.Rand())
-		d = max(d, ra)
+		d = max(d, ra+time.Duration(float64(ra)*p.opts.Jitter*p.opts.Rand()))
 	}
 	return now.Add(d), ra
 }

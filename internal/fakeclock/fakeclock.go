@@ -67,6 +67,7 @@ func (t *Timer) Stop() bool {
 	for i, w := range t.c.waiters {
 		if w.id == t.id {
 			t.c.waiters = append(t.c.waiters[:i], t.c.waiters[i+1:]...)
+			t.c.cond.Broadcast()
 			return true
 		}
 	}
@@ -132,6 +133,7 @@ func (c *Clock) fireLocked() {
 		keep = append(keep, w)
 	}
 	c.waiters = keep
+	c.cond.Broadcast()
 }
 
 // BlockUntil waits until at least n waits are pending on the clock: the
@@ -145,16 +147,31 @@ func (c *Clock) BlockUntil(n int) {
 	}
 }
 
-// Pending returns the deadlines of the pending waits, earliest first.
-func (c *Clock) Pending() []time.Time {
+// WaitFor waits until ok holds for the deadlines of the pending waits
+// (earliest first). It is checked whenever a wait is added, fired or
+// stopped; it waits on a condition variable, never by sleeping.
+func (c *Clock) WaitFor(ok func(pending []time.Time) bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	for !ok(c.pendingLocked()) {
+		c.cond.Wait()
+	}
+}
+
+func (c *Clock) pendingLocked() []time.Time {
 	out := make([]time.Time, len(c.waiters))
 	for i, w := range c.waiters {
 		out[i] = w.at
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Before(out[j]) })
 	return out
+}
+
+// Pending returns the deadlines of the pending waits, earliest first.
+func (c *Clock) Pending() []time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.pendingLocked()
 }
 
 // Slept is the total time After moved an auto clock forward.
