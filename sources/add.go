@@ -106,7 +106,7 @@ func (p *Poller) addRemote(ctx context.Context, src, site string, opts AddOption
 				return res
 			}
 			// The advertised feed is broken: take the page itself.
-			p.log.Warn("advertised feed failed; subscribing to the page", "page", Redact(target), "feed", Redact(feeds[0]), "error", scrub(res[0].Err.Error(), feeds[0]))
+			p.log.Warn("advertised feed failed; subscribing to the page", "page", semsearch.RedactURL(target), "feed", semsearch.RedactURL(feeds[0]), "error", scrub(res[0].Err.Error(), feeds[0]))
 			kind = semsearch.KindSite
 			if perr == nil && linkedEntries(posts) < 2 {
 				kind = semsearch.KindPage
@@ -210,7 +210,7 @@ func (p *Poller) subscribe(ctx context.Context, sub semsearch.Subscription, pre 
 	if err != nil {
 		return failedAdd(sub.URL, err)
 	}
-	p.log.Info("source added", "source", Redact(sub.URL), "kind", sub.Kind, "id", sub.ID)
+	p.log.Info("source added", "source", semsearch.RedactURL(sub.URL), "kind", sub.Kind, "id", sub.ID)
 	if !p.begin(sub.ID) {
 		return Result{Source: sub, Outcome: Failed, Err: fmt.Errorf("source %d is being polled", sub.ID)}
 	}

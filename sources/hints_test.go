@@ -84,6 +84,6 @@ func FuzzHints(f *testing.F) {
 		if d := freshFor(h, t0); d < 0 {
 			t.Fatalf("freshFor = %v", d)
 		}
-		Redact("https://" + cache + "@" + retry + "/?" + feed)
+		scrub("https://"+cache+"@"+retry+"/?"+feed, "https://"+cache+"@"+retry+"/?"+feed)
 	})
 }

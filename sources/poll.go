@@ -71,7 +71,7 @@ func (p *Poller) pollSource(ctx context.Context, sub semsearch.Subscription, pre
 		return p.recordError(ctx, sub, err, now, out)
 	}
 	if len(pending) > 0 {
-		rep, err := p.deps.Sink.IngestPosts(ctx, Redact(sub.URL), pending)
+		rep, err := p.deps.Sink.IngestPosts(ctx, semsearch.RedactURL(sub.URL), pending)
 		if ctx.Err() != nil {
 			return p.abandon(sub, now, ctx.Err())
 		}
@@ -118,7 +118,7 @@ func (p *Poller) pollSource(ctx context.Context, sub semsearch.Subscription, pre
 	}
 	err = p.deps.Registry.SavePoll(ctx, sub, postIDs(out.posts), out.pages, out.dropPages)
 	if semsearch.ErrorCode(err) == semsearch.EConflict && sub.URL != oldURL {
-		p.log.Warn("source moved onto another subscribed source; keeping its old URL", "source", Redact(oldURL), "to", Redact(sub.URL))
+		p.log.Warn("source moved onto another subscribed source; keeping its old URL", "source", semsearch.RedactURL(oldURL), "to", semsearch.RedactURL(sub.URL))
 		sub.URL = oldURL
 		err = p.deps.Registry.SavePoll(ctx, sub, postIDs(out.posts), out.pages, out.dropPages)
 	}
@@ -127,11 +127,11 @@ func (p *Poller) pollSource(ctx context.Context, sub semsearch.Subscription, pre
 			return p.abandon(sub, now, ctx.Err())
 		}
 		res.Source, res.Outcome, res.Err = sub, Failed, err
-		p.log.Error("saving poll failed", "source", Redact(sub.URL), "error", err)
+		p.log.Error("saving poll failed", "source", semsearch.RedactURL(sub.URL), "error", err)
 		return res
 	}
 	if sub.URL != oldURL {
-		p.log.Info("source moved permanently", "from", Redact(oldURL), "to", Redact(sub.URL))
+		p.log.Info("source moved permanently", "from", semsearch.RedactURL(oldURL), "to", semsearch.RedactURL(sub.URL))
 	}
 	res.Source = sub
 	res.Source.Posts += res.New // what the store now counts, near enough for display
@@ -139,7 +139,7 @@ func (p *Poller) pollSource(ctx context.Context, sub semsearch.Subscription, pre
 	if res.New+res.Changed+dropped > 0 {
 		res.Outcome = Updated
 	}
-	p.log.Debug("polled", "source", Redact(sub.URL), "result", res.Outcome, "http_status", res.HTTPStatus,
+	p.log.Debug("polled", "source", semsearch.RedactURL(sub.URL), "result", res.Outcome, "http_status", res.HTTPStatus,
 		"new", res.New, "changed", res.Changed, "unchanged", res.Unchanged, "next_check", sub.NextCheck)
 	return res
 }
@@ -222,9 +222,9 @@ func (p *Poller) recordError(ctx context.Context, sub semsearch.Subscription, er
 		sub.LastError = msg
 	}
 	if serr := p.deps.Registry.SavePoll(ctx, sub, nil, nil, nil); serr != nil {
-		p.log.Error("saving failed poll", "source", Redact(sub.URL), "error", serr)
+		p.log.Error("saving failed poll", "source", semsearch.RedactURL(sub.URL), "error", serr)
 	}
-	p.log.Warn("source failed", "source", Redact(sub.URL), "http_status", code, "errors", sub.Errors,
+	p.log.Warn("source failed", "source", semsearch.RedactURL(sub.URL), "http_status", code, "errors", sub.Errors,
 		"next_check", sub.NextCheck, "error", msg)
 	return Result{Source: sub, Outcome: Failed, HTTPStatus: code, Requests: out.requests, Err: err}
 }
@@ -237,7 +237,7 @@ func (p *Poller) abandon(sub semsearch.Subscription, now time.Time, cause error)
 	if cur, err := p.deps.Registry.Source(ctx, sub.ID); err == nil {
 		cur.NextCheck = now
 		if err := p.deps.Registry.SavePoll(ctx, cur, nil, nil, nil); err != nil {
-			p.log.Warn("releasing abandoned poll", "source", Redact(sub.URL), "error", err)
+			p.log.Warn("releasing abandoned poll", "source", semsearch.RedactURL(sub.URL), "error", err)
 		}
 	}
 	return Result{Source: sub, Outcome: Failed, Err: fmt.Errorf("poll abandoned: %w", cause)}

@@ -145,7 +145,7 @@ func (p *Poller) pollHosted(ctx context.Context, sub semsearch.Subscription, qui
 	if !holdTil.IsZero() {
 		sub.NextCheck = holdTil
 		if err := p.deps.Registry.SavePoll(ctx, sub, nil, nil, nil); err != nil {
-			p.log.Error("deferring source of a throttled host", "source", Redact(sub.URL), "error", err)
+			p.log.Error("deferring source of a throttled host", "source", semsearch.RedactURL(sub.URL), "error", err)
 		}
 		if quiet {
 			return Result{}, false
