@@ -41,11 +41,15 @@ type Query struct {
 	K      int // number of posts, 1..MaxK
 	Mode   Mode
 	Filter Filter
+	Sort   Sort // "" means SortRelevance
+	// Literal asks front doors that read date phrases ("latest", "in
+	// 2024") as filters not to: Text is searched as it is.
+	Literal bool
 }
 
 // Validate checks q as every front door must: non-empty text of at most
 // MaxQueryRunes (after trimming white space), K in 1..MaxK, a known or empty
-// Mode (empty means hybrid), short filters and an ordered date range. The
+// Mode (empty means hybrid) and Sort, short filters and an ordered date range. The
 // error is an invalid *Error naming the field.
 func (q Query) Validate() error { return q.ValidateWithin(MaxQueryRunes) }
 
@@ -66,6 +70,11 @@ func (q Query) ValidateWithin(maxRunes int) error {
 	case "", ModeHybrid, ModeVector, ModeLexical:
 	default:
 		return Errorf(EInvalid, "mode must be hybrid, vector or lexical, got %q", string(q.Mode))
+	}
+	switch q.Sort {
+	case "", SortRelevance, SortDate:
+	default:
+		return Errorf(EInvalid, "sort must be relevance or date, got %q", string(q.Sort))
 	}
 	for _, f := range []struct{ name, v string }{{"source", q.Filter.Source}, {"author", q.Filter.Author}, {"tag", q.Filter.Tag}} {
 		if err := CheckText(f.name, f.v, MaxFilterRunes); err != nil {

@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"time"
 
 	"github.com/semsearch/semsearch"
+	"github.com/semsearch/semsearch/answer"
 	"github.com/semsearch/semsearch/chunk"
 	"github.com/semsearch/semsearch/embed"
 	"github.com/semsearch/semsearch/index"
@@ -27,6 +29,8 @@ type App struct {
 	raw      semsearch.Embedder // the provider, uncached (for /v1/embeddings)
 	emb      semsearch.Embedder // cached by (model, text hash) in the store
 	searcher *search.Searcher
+	answerer *answer.Answerer
+	now      func() time.Time
 	ingester *ingest.Ingester
 	chunking chunk.Options
 	posts    *postLocks
@@ -79,6 +83,12 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		searching.Logger = cfg.Logger
 	}
 	a.searcher = search.NewWithOptions(store, a.emb, searching)
+	// Sentences are embedded uncached: the cache is written by ingest only.
+	a.answerer = answer.New(a.searcher, store, raw, cfg.Answer)
+	a.now = cfg.Answer.Now
+	if a.now == nil {
+		a.now = time.Now
+	}
 	return a, nil
 }
 
@@ -100,6 +110,35 @@ func (a *App) Run(ctx context.Context) error {
 // Search runs a post-level query.
 func (a *App) Search(ctx context.Context, q semsearch.Query) ([]semsearch.Result, error) {
 	return a.searcher.Search(ctx, q)
+}
+
+// SearchPage is Search for a results page: the query's date phrases are
+// read as filters and ordering (unless q.Literal), and the facets of every
+// candidate post come along.
+func (a *App) SearchPage(ctx context.Context, q semsearch.Query) (semsearch.Page, error) {
+	if err := q.Validate(); err != nil {
+		return semsearch.Page{}, err
+	}
+	q, in := answer.Interpret(q, a.now())
+	if err := q.Validate(); err != nil {
+		return semsearch.Page{}, err
+	}
+	f, err := a.searcher.Find(ctx, q)
+	if err != nil {
+		return semsearch.Page{}, err
+	}
+	return semsearch.Page{Results: f.Results, Facets: f.Facets, Interpreted: in}, nil
+}
+
+// Ask answers a question with sentences quoted from the posts.
+func (a *App) Ask(ctx context.Context, q semsearch.Query) (semsearch.Answer, error) {
+	return a.answerer.Ask(ctx, q)
+}
+
+// ScoreAnswer ranks a question's candidate answer sentences with their
+// features (what `eval` and the calibration fit read).
+func (a *App) ScoreAnswer(ctx context.Context, q semsearch.Query) (answer.Scored, error) {
+	return a.answerer.Score(ctx, q)
 }
 
 // Related lists posts related to the post id.

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"github.com/semsearch/semsearch/answer"
 	"io"
 	"log/slog"
 	"time"
@@ -39,6 +40,7 @@ type Config struct {
 	Chunk  chunk.Options
 	Ingest ingest.Options
 	Search search.Options // zero fields take search.DefaultOptions()
+	Answer answer.Options // zero fields take answer.DefaultOptions()
 	Logger *slog.Logger
 }
 

@@ -3,7 +3,9 @@ package eval
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
+	"time"
 
 	"github.com/semsearch/semsearch"
 )
@@ -54,6 +56,9 @@ type AnswersReport struct {
 	Mode    string       `json:"mode"`
 	Kinds   []KindReport `json:"kinds"`
 	Overall KindReport   `json:"overall"`
+	// AskP50MS and AskP99MS are the wall-clock latencies of the Ask calls.
+	AskP50MS float64 `json:"ask_p50_ms"`
+	AskP99MS float64 `json:"ask_p99_ms"`
 }
 
 // HasAnswers reports whether any question carries an answer phrase or a
@@ -162,11 +167,14 @@ func EvaluateAnswers(ctx context.Context, qs []Question, mode semsearch.Mode, k 
 	}
 	cache := map[string]semsearch.Post{}
 	outcomes := make([]AnswerOutcome, len(qs))
+	took := make([]time.Duration, len(qs))
 	for i, q := range qs {
 		if err := ctx.Err(); err != nil {
 			return AnswersReport{}, err
 		}
+		start := time.Now()
 		a, err := eng.Ask(ctx, semsearch.Query{Text: q.Q, K: k, Mode: mode})
+		took[i] = time.Since(start)
 		if err != nil {
 			return AnswersReport{}, fmt.Errorf("ask %q: %w", q.Q, err)
 		}
@@ -193,5 +201,17 @@ func EvaluateAnswers(ctx context.Context, qs []Question, mode semsearch.Mode, k 
 	}
 	rep := ScoreAnswers(qs, outcomes)
 	rep.Mode = string(mode)
+	rep.AskP50MS, rep.AskP99MS = percentileMS(took, 0.5), percentileMS(took, 0.99)
 	return rep, nil
+}
+
+// percentileMS is the nearest-rank percentile p of ds, in milliseconds.
+func percentileMS(ds []time.Duration, p float64) float64 {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	i := int(math.Ceil(p*float64(len(s)))) - 1
+	return float64(s[max(0, i)].Microseconds()) / 1000
 }

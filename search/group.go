@@ -14,7 +14,7 @@ type postHit struct {
 
 // group collects chunks (best first) by post. A post scores its best
 // chunk, so long posts do not win by mass. Returns the best k posts, best
-// first, each with its best Options.Passages chunks.
+// first, each with its best chunks (enough to pick Options.Passages passages from).
 func group(o Options, chunks []scored, k int, skip func(postID string) bool) []postHit {
 	byPost := map[string]*postHit{}
 	var order []*postHit
@@ -45,8 +45,8 @@ func group(o Options, chunks []scored, k int, skip func(postID string) bool) []p
 	out := make([]postHit, len(order))
 	for i, p := range order {
 		out[i] = *p
-		if len(out[i].chunks) > o.Passages {
-			out[i].chunks = out[i].chunks[:o.Passages]
+		if n := max(o.Passages, candidateChunks); len(out[i].chunks) > n {
+			out[i].chunks = out[i].chunks[:n]
 		}
 	}
 	return out

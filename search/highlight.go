@@ -89,6 +89,14 @@ func highlight(text string, ts terms, window int) (plain, marked string) {
 // highlightRange is highlight that also returns the byte range of text the
 // window shows, [from, to).
 func highlightRange(text string, ts terms, window int) (plain, marked string, from, to int) {
+	return highlightAround(text, ts, window, span{-1, -1})
+}
+
+// highlightAround is highlightRange with the window on the sentence at
+// text[focus.start:focus.end] instead of the first match: it starts at
+// the sentence and shows all of it (up to twice the window) and what
+// follows. A negative focus.start means the first match.
+func highlightAround(text string, ts terms, window int, focus span) (plain, marked string, from, to int) {
 	words := wordSpans(text)
 	var hits []span
 	if len(ts) > 0 {
@@ -99,7 +107,14 @@ func highlightRange(text string, ts terms, window int) (plain, marked string, fr
 		}
 	}
 	from, to = 0, len(text)
-	if window > 0 && len(text) > window {
+	if window > 0 && len(text) > window && focus.start >= 0 {
+		from = focus.start
+		to = min(len(text), max(from+window, min(focus.end, from+2*window)))
+		if to == len(text) && to-from < window {
+			from = max(0, to-window)
+		}
+		from, to = snapToWords(text, words, from, to)
+	} else if window > 0 && len(text) > window {
 		anchor := 0
 		if len(hits) > 0 {
 			anchor = hits[0].start

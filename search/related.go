@@ -84,7 +84,7 @@ func (s *Searcher) Similar(ctx context.Context, text string, k int) ([]semsearch
 	if err := semsearch.CheckK(k); err != nil {
 		return nil, err
 	}
-	hits, err := s.vector(ctx, text, s.depth(k), semsearch.Filter{})
+	hits, _, err := s.vector(ctx, text, s.depth(k), semsearch.Filter{})
 	if err != nil {
 		return nil, err
 	}

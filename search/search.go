@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -149,55 +150,56 @@ func (s *Searcher) depth(k int) int { return max(s.opts.MinDepth, s.opts.DepthPe
 // Options.MaxQueryRunes) is an invalid error; an empty mode means hybrid.
 // Scores are comparable only within one response.
 func (s *Searcher) Search(ctx context.Context, q semsearch.Query) ([]semsearch.Result, error) {
-	if err := q.ValidateWithin(s.opts.MaxQueryRunes); err != nil {
-		return nil, err
-	}
+	f, err := s.find(ctx, q, false)
+	return f.Results, err
+}
+
+// retrieve runs q's retrievers and fuses their rankings; it also returns
+// the query's vector (nil in lexical mode or when the embedder failed).
+func (s *Searcher) retrieve(ctx context.Context, q semsearch.Query) ([]scored, []float32, error) {
 	text := strings.TrimSpace(q.Text)
 	mode := q.Mode
 	if mode == "" {
 		mode = semsearch.ModeHybrid
 	}
 	depth := s.depth(q.K)
-	var chunks []scored
 	switch mode {
 	case semsearch.ModeVector:
-		hits, err := s.vector(ctx, text, depth, q.Filter)
+		hits, v, err := s.vector(ctx, text, depth, q.Filter)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		chunks = fromHits(hits)
+		return fromHits(hits), v, nil
 	case semsearch.ModeLexical:
 		hits, err := s.store.LexicalSearch(ctx, text, depth, q.Filter, s.opts.BM25)
 		if err != nil {
-			return nil, fmt.Errorf("search %q: %w", text, err)
+			return nil, nil, fmt.Errorf("search %q: %w", text, err)
 		}
-		chunks = fromHits(hits)
-	case semsearch.ModeHybrid:
-		// The query embedding dominates latency: run lexical alongside it.
-		var lex []semsearch.Hit
-		var lexErr error
-		var wg sync.WaitGroup
-		wg.Go(func() {
-			lex, lexErr = s.store.LexicalSearch(ctx, text, depth, q.Filter, s.opts.BM25)
-		})
-		vec, vecErr := s.vector(ctx, text, depth, q.Filter)
-		wg.Wait()
-		if lexErr != nil {
-			return nil, fmt.Errorf("search %q: %w", text, lexErr)
-		}
-		switch {
-		case vecErr == nil:
-			chunks = fuse(s.opts, vec, lex)
-		case ctx.Err() == nil:
-			// Keyword results beat an error while the embedder is down or
-			// slower than QueryEmbedTimeout.
-			s.opts.Logger.Warn("vector retrieval failed: hybrid search answered from the lexical index only", "error", vecErr)
-			chunks = fromHits(lex)
-		default:
-			return nil, vecErr
-		}
+		return fromHits(hits), nil, nil
 	}
-	return s.results(ctx, group(s.opts, chunks, q.K, nil), queryTerms(text))
+	// Hybrid. The query embedding dominates latency: run lexical alongside it.
+	var lex []semsearch.Hit
+	var lexErr error
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		lex, lexErr = s.store.LexicalSearch(ctx, text, depth, q.Filter, s.opts.BM25)
+	})
+	vec, v, vecErr := s.vector(ctx, text, depth, q.Filter)
+	wg.Wait()
+	if lexErr != nil {
+		return nil, nil, fmt.Errorf("search %q: %w", text, lexErr)
+	}
+	switch {
+	case vecErr == nil:
+		return fuse(s.opts, vec, lex), v, nil
+	case ctx.Err() == nil:
+		// Keyword results beat an error while the embedder is down or
+		// slower than QueryEmbedTimeout.
+		s.opts.Logger.Warn("vector retrieval failed: hybrid search answered from the lexical index only", "error", vecErr)
+		return fromHits(lex), nil, nil
+	default:
+		return nil, nil, vecErr
+	}
 }
 
 // passageLink links to c.Text[from:to] inside the post at pageURL whose
@@ -213,20 +215,20 @@ func passageLink(pageURL, text string, c semsearch.Chunk, from, to int) string {
 	return deeplink.Link(pageURL, text, c.Start+from, c.Start+to)
 }
 
-func (s *Searcher) vector(ctx context.Context, text string, depth int, f semsearch.Filter) ([]semsearch.Hit, error) {
+func (s *Searcher) vector(ctx context.Context, text string, depth int, f semsearch.Filter) ([]semsearch.Hit, []float32, error) {
 	// A query is interactive: it gets a short budget for retries, unlike an
 	// ingest's embedding calls.
 	qctx, cancel := context.WithTimeout(ctx, s.opts.QueryEmbedTimeout)
 	defer cancel()
 	v, err := s.emb.EmbedQuery(qctx, text)
 	if err != nil {
-		return nil, fmt.Errorf("embed query: %w", err)
+		return nil, nil, fmt.Errorf("embed query: %w", err)
 	}
 	hits, err := s.store.VectorSearch(ctx, v, depth, f)
 	if err != nil {
-		return nil, fmt.Errorf("vector search: %w", err)
+		return nil, nil, fmt.Errorf("vector search: %w", err)
 	}
-	return hits, nil
+	return hits, v, nil
 }
 
 // results fetches the passages of the grouped posts and builds the
@@ -259,8 +261,23 @@ func (s *Searcher) results(ctx context.Context, posts []postHit, ts terms) ([]se
 			return nil, fmt.Errorf("fetch post texts: %w", err)
 		}
 	}
+	views := make([][]chunkView, len(posts))
+	df := map[string]int{}
+	nSentences := 0
+	for i, p := range posts {
+		for _, sc := range p.chunks {
+			if c, ok := chunks[sc.chunkID]; ok {
+				prior := 0.0
+				if p.score > 0 {
+					prior = max(0, sc.score/p.score)
+				}
+				views[i] = append(views[i], newChunkView(c, prior))
+			}
+		}
+		nSentences += countTerms(views[i], ts, df)
+	}
 	out := make([]semsearch.Result, 0, len(posts))
-	for _, p := range posts {
+	for i, p := range posts {
 		m, ok := meta[p.postID]
 		if !ok {
 			continue
@@ -270,17 +287,36 @@ func (s *Searcher) results(ctx context.Context, posts []postHit, ts terms) ([]se
 			Author: strings.Join(m.Authors, ", "), Published: m.Published, Score: p.score,
 			Passages: []semsearch.Passage{},
 		}
-		for _, sc := range p.chunks {
-			c, ok := chunks[sc.chunkID]
-			if !ok {
-				continue
+		passage := func(v chunkView, plain, marked string, from, to int) semsearch.Passage {
+			return semsearch.Passage{
+				Text: plain, Highlight: marked, Heading: v.c.Heading,
+				Link: passageLink(m.URL, texts[p.postID], v.c, v.orig[from], v.orig[to]),
 			}
-			shown, orig := display(c.Text)
-			plain, marked, from, to := highlightRange(shown, ts, s.opts.PassageChars)
-			r.Passages = append(r.Passages, semsearch.Passage{
-				Text: plain, Highlight: marked, Heading: c.Heading,
-				Link: passageLink(m.URL, texts[p.postID], c, orig[from], orig[to]),
-			})
+		}
+		if len(ts) > 0 {
+			// The passages that answer: windows on the best sentences.
+			shown := map[int][]span{}
+			for _, sc := range pickSentences(views[i], ts, df, nSentences) {
+				if len(r.Passages) == s.opts.Passages || (len(r.Passages) > 0 && sc.lex == 0) {
+					break // a second passage must hold a query term
+				}
+				if slices.ContainsFunc(shown[sc.chunk], func(w span) bool { return overlaps(w, sc.focus) }) {
+					continue
+				}
+				v := views[i][sc.chunk]
+				plain, marked, from, to := highlightAround(v.shown, ts, s.opts.PassageChars, sc.focus)
+				shown[sc.chunk] = append(shown[sc.chunk], span{from, to})
+				r.Passages = append(r.Passages, passage(v, plain, marked, from, to))
+			}
+		}
+		if len(r.Passages) > 0 {
+			out = append(out, r)
+			continue
+		}
+		// Without terms or sentences: the best chunks, from their first match.
+		for _, v := range views[i][:min(len(views[i]), s.opts.Passages)] {
+			plain, marked, from, to := highlightRange(v.shown, ts, s.opts.PassageChars)
+			r.Passages = append(r.Passages, passage(v, plain, marked, from, to))
 		}
 		if len(r.Passages) == 0 {
 			continue // replaced or deleted meanwhile

@@ -60,21 +60,16 @@ func (s *Server) search(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	q, err := parseSearchQuery(get)
+	q, err := parseAskQuery(get) // ask.go: sort and interpret too
 	if err != nil {
 		return err
 	}
 	start := time.Now()
-	results, err := s.svc.Search.Search(c.Request().Context(), q)
+	page, err := s.svc.Answers.SearchPage(c.Request().Context(), q)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, wire.SearchResponse{
-		Query:   q.Text,
-		Mode:    q.Mode,
-		TookMS:  millis(time.Since(start)),
-		Results: wire.Results(results),
-	})
+	return c.JSON(http.StatusOK, wire.NewSearchPage(q, page, millis(time.Since(start))))
 }
 
 // millis is d in milliseconds, rounded to the microsecond.

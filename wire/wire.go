@@ -23,6 +23,11 @@ type SearchResponse struct {
 	Mode    semsearch.Mode     `json:"mode"`
 	TookMS  float64            `json:"took_ms"`
 	Results []semsearch.Result `json:"results"` // never null
+	// Facets count every candidate post (not only Results) by source,
+	// author and tag; Interpreted is what the query was read as (its date
+	// phrases as filters and ordering). The API always sends both.
+	Facets      *semsearch.Facets         `json:"facets,omitempty"`
+	Interpreted *semsearch.Interpretation `json:"interpreted,omitempty"`
 }
 
 // PostResponse is the GET /api/posts/{id} body (and `show --json`).

@@ -17,10 +17,11 @@ import (
 
 	"github.com/semsearch/semsearch"
 	"github.com/semsearch/semsearch/internal/fakeembed"
+	"github.com/semsearch/semsearch/wire"
 )
 
 func TestCLI_Help(t *testing.T) {
-	for _, cmd := range []string{"ingest", "serve", "search", "show", "related", "stats", "delete", "reindex", "eval", "model", "model pull", "mcp", "openapi"} {
+	for _, cmd := range []string{"ingest", "serve", "search", "ask", "show", "related", "stats", "delete", "reindex", "eval", "model", "model pull", "mcp", "openapi"} {
 		t.Run(cmd, func(t *testing.T) {
 			out := string(cli(t, nil, 0, append(strings.Fields(cmd), "--help")...))
 			if !strings.Contains(out, "Usage:") || !strings.Contains(out, "--data") {
@@ -136,6 +137,16 @@ func TestCLI_JSONContract(t *testing.T) {
 	if got := keysOf(t, out); !slices.Equal(got, []string{"id", "results"}) {
 		t.Errorf("related --json keys %v", got)
 	}
+	out = cli(t, env, 0, "ask", "--json", "--k", "3", "how does a follower become a candidate")
+	if got := keysOf(t, out); !slices.Equal(got, []string{"answer", "answered", "confidence", "interpreted", "query", "results", "took_ms"}) {
+		t.Errorf("ask --json keys %v", got)
+	}
+	var ar wire.AskResponse
+	json.Unmarshal(out, &ar)
+	if ar.Answer == nil || len(ar.Results) == 0 || ar.Confidence < 0 || ar.Confidence > 1 || (ar.Answered != (len(ar.Answer) > 0)) {
+		t.Errorf("ask body %+v", ar)
+	}
+	cli(t, env, 2, "ask", "--k", "0", "x")
 	out = cli(t, env, 0, "stats", "--json")
 	if got := keysOf(t, out); !slices.Equal(got, []string{"chunks", "dims", "model", "posts", "sources"}) {
 		t.Errorf("stats --json keys %v", got)

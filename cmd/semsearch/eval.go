@@ -17,6 +17,7 @@ import (
 var (
 	_ eval.Engine         = (*app.App)(nil)
 	_ eval.QuestionEngine = (*app.App)(nil)
+	_ eval.AnswerEngine   = (*app.App)(nil)
 )
 
 func newEvalCommand(env *cliEnv) *cobra.Command {
@@ -44,8 +45,9 @@ phrases are matched against the posts returned. --data is not used by eval.`,
 			}
 			ctx := cmd.Context()
 			var (
-				rep eval.Report
-				err error
+				rep  eval.Report
+				arep *eval.AnswersReport
+				err  error
 			)
 			if dataset != "" {
 				rep, err = eval.Run(ctx, eval.Options{
@@ -55,15 +57,25 @@ phrases are matched against the posts returned. --data is not used by eval.`,
 					return env.openApp(ctx, evalIndex(dir))
 				})
 			} else {
-				rep, err = env.evalQuestions(ctx, questions, seeds, work, semsearch.Mode(mode), k)
+				rep, arep, err = env.evalQuestions(ctx, questions, seeds, work, semsearch.Mode(mode), k)
 			}
 			if err != nil {
 				return err
+			}
+			if asJSON && arep != nil {
+				return writeJSON(env.stdout, struct {
+					Posts   eval.Report         `json:"posts"`
+					Answers *eval.AnswersReport `json:"answers"`
+				}{rep, arep})
 			}
 			if asJSON {
 				return writeJSON(env.stdout, rep)
 			}
 			printEvalReport(env.stdout, rep)
+			if arep != nil {
+				fmt.Fprintln(env.stdout)
+				printAnswersReport(env.stdout, *arep)
+			}
 			return nil
 		},
 	}
@@ -89,37 +101,64 @@ func (env *cliEnv) modelName() string {
 }
 
 // evalQuestions ingests the seed posts into their own work directory and
-// scores the questions against them.
-func (env *cliEnv) evalQuestions(ctx context.Context, questions, seeds, work string, mode semsearch.Mode, k int) (eval.Report, error) {
+// scores the questions against them; when the questions carry answer
+// phrases or kinds, it also asks each (k = 10 results) and scores the
+// answers.
+func (env *cliEnv) evalQuestions(ctx context.Context, questions, seeds, work string, mode semsearch.Mode, k int) (eval.Report, *eval.AnswersReport, error) {
 	if seeds == "" {
 		seeds = filepath.Join(filepath.Dir(questions), "..", "seeds")
 	}
 	if work == "" {
 		var err error
 		if work, err = eval.CacheDir("seeds", env.modelName()); err != nil {
-			return eval.Report{}, err
+			return eval.Report{}, nil, err
 		}
 	}
 	a, err := env.openApp(ctx, evalIndex(work))
 	if err != nil {
-		return eval.Report{}, err
+		return eval.Report{}, nil, err
 	}
 	defer a.Close()
 	ing, err := a.Ingest(ctx, []string{seeds}, app.IngestOptions{})
 	if err != nil {
-		return eval.Report{}, fmt.Errorf("ingest seeds %s: %w", seeds, err)
+		return eval.Report{}, nil, fmt.Errorf("ingest seeds %s: %w", seeds, err)
 	}
 	for _, s := range ing.Sources {
 		if s.Error != "" {
-			return eval.Report{}, fmt.Errorf("ingest seeds: %s: %s", s.Source, s.Error)
+			return eval.Report{}, nil, fmt.Errorf("ingest seeds: %s: %s", s.Source, s.Error)
 		}
 	}
-	return eval.RunQuestions(ctx, questions, mode, k, a)
+	rep, err := eval.RunQuestions(ctx, questions, mode, k, a)
+	if err != nil {
+		return rep, nil, err
+	}
+	qs, err := eval.LoadQuestions(questions)
+	if err != nil || !eval.HasAnswers(qs) {
+		return rep, nil, err
+	}
+	arep, err := eval.EvaluateAnswers(ctx, qs, mode, semsearch.DefaultK, a)
+	return rep, &arep, err
 }
 
 func printEvalReport(w io.Writer, r eval.Report) {
 	fmt.Fprintf(w, "%-12s %-8s %8s %8s %8s %8s %8s\n", "dataset", "mode", "nDCG@10", "MRR@10", "R@10", "R@100", "queries")
 	fmt.Fprintf(w, "%-12s %-8s %8.4f %8.4f %8.4f %8.4f %8d\n", r.Dataset, r.Mode, r.NDCG10, r.MRR10, r.Recall10, r.Recall100, r.Queries)
+}
+
+func printAnswersReport(w io.Writer, r eval.AnswersReport) {
+	fmt.Fprintf(w, "%-16s %5s %8s %8s %8s %9s %8s %8s %8s\n", "kind", "n", "MRR@10", "ans@1", "ans@3", "passage@1", "answered", "abst.P", "abst.R")
+	for _, k := range append(r.Kinds, r.Overall) {
+		fmt.Fprintf(w, "%-16s %5d %8s %8s %8s %9s %8s %8s %8s\n", k.Kind, k.Questions, metric(k.MRR10), metric(k.Answer1),
+			metric(k.Answer3), metric(k.PassageAnswer1), metric(k.Answered), metric(k.AbstainPrecision), metric(k.AbstainRecall))
+	}
+	fmt.Fprintf(w, "ask latency: p50 %.1f ms, p99 %.1f ms\n", r.AskP50MS, r.AskP99MS)
+}
+
+func metric(v *float64) string {
+	if v == nil {
+		return "-"
+	}
+	return fmt.Sprintf("%.4f", *v)
 }
 
 // evalIndex points the app at an evaluation index. Test collections have

@@ -84,6 +84,7 @@ func newRootCommand(env *cliEnv) *cobra.Command {
 		newIngestCommand(env),
 		newServeCommand(env),
 		newSearchCommand(env),
+		newAskCommand(env),
 		newShowCommand(env),
 		newRelatedCommand(env),
 		newStatsCommand(env),

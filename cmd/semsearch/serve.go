@@ -40,7 +40,7 @@ set. Listening on a non-loopback address without an API key is refused unless --
 				return err
 			}
 			defer a.Close()
-			srv, err := server.New(cfg, server.Services{Search: a, Posts: a, Ingest: a, Status: a, Embedder: a.Embedder(),
+			srv, err := server.New(cfg, server.Services{Search: a, Posts: a, Ingest: a, Status: a, Embedder: a.Embedder(), Answers: a,
 				MCP: newMCPServer(env, a, mcpWrites).HTTPHandler(mcpserver.HTTPOptions{HostChecked: true})}, env.log)
 			if err != nil {
 				return err

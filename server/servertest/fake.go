@@ -28,6 +28,7 @@ type Service struct {
 	SearchFunc func(ctx context.Context, q semsearch.Query) ([]semsearch.Result, error)
 	IngestFunc func(ctx context.Context, sources []string) (semsearch.IngestReport, error)
 	ReadyFunc  func(ctx context.Context) error
+	AskFunc    func(ctx context.Context, q semsearch.Query) (semsearch.Answer, error)
 
 	mu    sync.Mutex
 	calls []Call
@@ -164,7 +165,7 @@ func (f *Service) Ready(ctx context.Context) error {
 // Services returns f as every service the server needs; the embedder is
 // f.Emb as set now (default Embedder{N: 8}).
 func (f *Service) Services() server.Services {
-	return server.Services{Search: f, Posts: f, Ingest: f, Status: f, Embedder: f.Embedder()}
+	return server.Services{Search: f, Posts: f, Ingest: f, Status: f, Embedder: f.Embedder(), Answers: f}
 }
 
 func (f *Service) Embedder() semsearch.Embedder {

@@ -1,0 +1,124 @@
+package answer
+
+import (
+	"math"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/semsearch/semsearch"
+)
+
+// Features describe a candidate sentence.
+type Features struct {
+	Cosine  float64 // the local model's cosine between question and sentence
+	Lexical float64 // IDF-weighted share of the question's terms in the sentence, [0, 1]
+	Post    float64 // the post's search score relative to the best post's, [0, 1]
+	Chunk   float64 // the chunk's score relative to its post's best chunk, [0, 1]
+	Rank    float64 // the post's rank in the results, from 0
+	Order   float64 // the chunk's rank within its post, from 0
+	Words   float64 // the sentence's length in words
+	// Prev and Next are the cosines of the sentences before and after it
+	// in its chunk (0 when there is none, or it was not embedded): an
+	// answer often follows the sentence that restates the question.
+	Prev, Next float64
+}
+
+// Weights combine Features into a sentence's score.
+type Weights struct {
+	Cosine, Lexical, Post, Chunk, Prev, Next float64
+}
+
+// prescore is the score without the cosine, used to choose which
+// sentences to embed.
+func (w Weights) prescore(f Features) float64 {
+	return w.Lexical*f.Lexical + w.Post*f.Post + w.Chunk*f.Chunk
+}
+
+func (w Weights) score(f Features) float64 {
+	s := w.Cosine*f.Cosine + w.Prev*f.Prev + w.Next*f.Next + w.prescore(f)
+	if f.Words > longSentence {
+		s -= longPenalty * math.Log(f.Words/longSentence)
+	}
+	return s
+}
+
+// Very long "sentences" (unpunctuated lists, tables flattened to one
+// line) are poor quotes: their score shrinks with the log of their length.
+const (
+	longSentence = 60
+	longPenalty  = 0.1
+)
+
+// terms are the question's content words, crudely stemmed.
+type terms []string
+
+func questionTerms(q string) terms {
+	var out terms
+	seen := map[string]bool{}
+	for _, w := range semsearch.Words(q) {
+		if semsearch.IsStopword(w) || seen[w] {
+			continue
+		}
+		seen[w] = true
+		out = append(out, stem(w))
+	}
+	return out
+}
+
+var suffixes = []string{"ing", "ed", "es", "s"}
+
+func stem(w string) string {
+	for _, s := range suffixes {
+		if strings.HasSuffix(w, s) && utf8.RuneCountInString(w)-len(s) >= 3 {
+			return strings.TrimSuffix(w, s)
+		}
+	}
+	return w
+}
+
+func (ts terms) in(words []string, t string) bool {
+	for _, w := range words {
+		if w == t || (utf8.RuneCountInString(t) >= 3 && strings.HasPrefix(w, t)) {
+			return true
+		}
+	}
+	return false
+}
+
+// lexicalFeatures sets Features.Lexical: the share of the question's terms
+// a sentence holds, each term weighted by its IDF over the candidates
+// (a term in every candidate tells them apart least).
+func lexicalFeatures(cands []Candidate, ts terms) {
+	words := make([][]string, len(cands))
+	df := map[string]int{}
+	for i, c := range cands {
+		words[i] = semsearch.Words(c.Text)
+		for _, t := range ts {
+			if ts.in(words[i], t) {
+				df[t]++
+			}
+		}
+	}
+	n := float64(len(cands))
+	idf := func(t string) float64 { return math.Log(1 + (n+1)/float64(df[t]+1)) }
+	var total float64
+	for _, t := range ts {
+		total += idf(t)
+	}
+	if total == 0 {
+		return
+	}
+	for i := range cands {
+		var got float64
+		for _, t := range ts {
+			if ts.in(words[i], t) {
+				got += idf(t)
+			}
+		}
+		cands[i].Features.Lexical = got / total
+	}
+}
+
+// ScoreWith is a sentence's score under w (the tuning harness re-ranks
+// candidates with it).
+func ScoreWith(w Weights, f Features) float64 { return w.score(f) }

@@ -1,0 +1,77 @@
+package server_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/semsearch/semsearch"
+	"github.com/semsearch/semsearch/server"
+	"github.com/semsearch/semsearch/server/servertest"
+	"github.com/semsearch/semsearch/wire"
+)
+
+var _ server.Answerer = (*servertest.Service)(nil)
+
+func TestServer_Ask(t *testing.T) {
+	h := newHarness(t, server.Config{})
+	rec := h.do(t, http.MethodGet, "/api/ask?q=is+fsync+durable&k=3&sort=date&interpret=0&source=Example+Blog", "")
+	wantStatus(t, rec, http.StatusOK)
+	got := decode[wire.AskResponse](t, rec)
+	if !got.Answered || got.Confidence != 0.9 || len(got.Answer) != 1 || got.Answer[0].PostID != "https://example.com/a" || len(got.Results) != 2 {
+		t.Errorf("body %+v", got)
+	}
+	q := h.svc.LastCall().Query
+	if q.Text != "is fsync durable" || q.K != 3 || q.Sort != semsearch.SortDate || !q.Literal || q.Filter.Source != "Example Blog" {
+		t.Errorf("query %+v", q)
+	}
+	// The contract's shape: every field present, arrays never null.
+	raw := decode[map[string]any](t, rec)
+	for _, k := range []string{"query", "answered", "confidence", "answer", "results", "interpreted", "took_ms"} {
+		if _, ok := raw[k]; !ok {
+			t.Errorf("no %q in %s", k, rec.Body.String())
+		}
+	}
+}
+
+func TestServer_AskAbstains(t *testing.T) {
+	h := newHarness(t, server.Config{})
+	h.svc.AskFunc = func(_ context.Context, q semsearch.Query) (semsearch.Answer, error) {
+		return semsearch.Answer{Query: q.Text, Confidence: 0.05}, nil
+	}
+	rec := h.do(t, http.MethodGet, "/api/ask?q=sourdough", "")
+	wantStatus(t, rec, http.StatusOK)
+	if body := rec.Body.String(); !contains(body, `"answered":false`) || !contains(body, `"answer":[]`) || !contains(body, `"results":[]`) {
+		t.Errorf("body %s", body)
+	}
+}
+
+func TestServer_AskValidation(t *testing.T) {
+	h := newHarness(t, server.Config{})
+	for _, target := range []string{"/api/ask", "/api/ask?q=x&sort=newest", "/api/ask?q=x&interpret=maybe", "/api/ask?q=x&k=0", "/api/search?q=x&sort=oldest"} {
+		rec := h.do(t, http.MethodGet, target, "")
+		wantStatus(t, rec, http.StatusBadRequest)
+		if e := errorOf(t, rec); e.Code != semsearch.EInvalid {
+			t.Errorf("%s: code %q", target, e.Code)
+		}
+	}
+}
+
+func TestServer_SearchFacets(t *testing.T) {
+	h := newHarness(t, server.Config{})
+	rec := h.do(t, http.MethodGet, "/api/search?q=fsync&sort=date", "")
+	wantStatus(t, rec, http.StatusOK)
+	got := decode[wire.SearchResponse](t, rec)
+	if got.Facets == nil || len(got.Facets.Sources) != 1 || got.Facets.Sources[0] != (semsearch.FacetCount{Value: "Example Blog", Count: 1}) {
+		t.Errorf("facets %+v", got.Facets)
+	}
+	if got.Interpreted == nil || got.Interpreted.Text != "fsync" {
+		t.Errorf("interpreted %+v", got.Interpreted)
+	}
+	if q := h.svc.LastCall().Query; q.Sort != semsearch.SortDate {
+		t.Errorf("sort %q", q.Sort)
+	}
+}
+
+func contains(s, sub string) bool { return strings.Contains(s, sub) }

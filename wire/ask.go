@@ -1,0 +1,46 @@
+package wire
+
+import "github.com/semsearch/semsearch"
+
+// AskResponse is the GET /api/ask body (and `ask --json`).
+type AskResponse struct {
+	Query string `json:"query"`
+	// Answered is false when nothing in the index answers: Answer is then
+	// empty and Results still list the closest posts.
+	Answered bool `json:"answered"`
+	// Confidence is the calibrated probability, in [0, 1], that the first
+	// sentence answers the question.
+	Confidence  float64                    `json:"confidence"`
+	Answer      []semsearch.AnswerSentence `json:"answer"`  // never null; 0–3 sentences, best first
+	Results     []semsearch.Result         `json:"results"` // never null; as /api/search returns them
+	Interpreted semsearch.Interpretation   `json:"interpreted"`
+	TookMS      float64                    `json:"took_ms"`
+}
+
+// NewAskResponse shapes an answer for the API.
+func NewAskResponse(a semsearch.Answer, tookMS float64) AskResponse {
+	sents := a.Sentences
+	if sents == nil {
+		sents = []semsearch.AnswerSentence{}
+	}
+	return AskResponse{
+		Query: a.Query, Answered: a.Answered, Confidence: a.Confidence,
+		Answer: sents, Results: Results(a.Results), Interpreted: a.Interpreted, TookMS: tookMS,
+	}
+}
+
+// NewSearchPage shapes a results page as the GET /api/search body.
+func NewSearchPage(q semsearch.Query, p semsearch.Page, tookMS float64) SearchResponse {
+	mode := q.Mode
+	if mode == "" {
+		mode = semsearch.ModeHybrid
+	}
+	f := p.Facets
+	for _, l := range []*[]semsearch.FacetCount{&f.Sources, &f.Authors, &f.Tags} {
+		if *l == nil {
+			*l = []semsearch.FacetCount{}
+		}
+	}
+	in := p.Interpreted
+	return SearchResponse{Query: q.Text, Mode: mode, TookMS: tookMS, Results: Results(p.Results), Facets: &f, Interpreted: &in}
+}
