@@ -22,7 +22,7 @@ var echoParam = regexp.MustCompile(`:([A-Za-z_]+)`)
 func TestOpenAPI_EveryRouteDocumented(t *testing.T) {
 	var none nopServices
 	s, err := New(Config{Addr: "127.0.0.1:0", RateLimit: 1},
-		Services{Search: none, Posts: none, Ingest: none, Status: none, Embedder: none, MCP: http.NotFoundHandler()}, nil)
+		Services{Search: none, Posts: none, Ingest: none, Status: none, Embedder: none, Answers: none, MCP: http.NotFoundHandler()}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,3 +85,9 @@ func (nopServices) Model() string                                               
 func (nopServices) Dims() int                                                    { return 1 }
 func (nopServices) EmbedPassages(context.Context, []string) ([][]float32, error) { return nil, errNop }
 func (nopServices) EmbedQuery(context.Context, string) ([]float32, error)        { return nil, errNop }
+func (nopServices) Ask(context.Context, semsearch.Query) (semsearch.Answer, error) {
+	return semsearch.Answer{}, errNop
+}
+func (nopServices) SearchPage(context.Context, semsearch.Query) (semsearch.Page, error) {
+	return semsearch.Page{}, errNop
+}
