@@ -1,6 +1,7 @@
 package semsearch
 
 import (
+	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -129,14 +130,20 @@ type Passage struct {
 	Link      string `json:"link"`
 }
 
+// rfc3339 is RFC 3339's date-time syntax, which time.Parse checks only
+// loosely (it takes a one-digit hour).
+var rfc3339 = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$`)
+
 // ParseDate parses a filter bound: YYYY-MM-DD or RFC 3339. A bare date as an
 // upper bound (endOfDay) means the end of that day. Empty gives the zero time.
 func ParseDate(s string, endOfDay bool) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
+	if rfc3339.MatchString(s) {
+		if t, err := time.Parse(time.RFC3339, s); err == nil {
+			return t, nil
+		}
 	}
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
