@@ -15,6 +15,7 @@ type Answer struct {
 	Confidence  float64
 	Sentences   []AnswerSentence
 	Results     []Result
+	Facets      Facets // of every candidate post, as on a search page
 	Interpreted Interpretation
 }
 

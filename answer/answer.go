@@ -129,6 +129,7 @@ func (a *Answerer) Ask(ctx context.Context, q semsearch.Query) (semsearch.Answer
 	out := semsearch.Answer{
 		Query:       q.Text,
 		Results:     sc.Found.Results,
+		Facets:      sc.Found.Facets,
 		Interpreted: sc.Interpreted,
 		Sentences:   []semsearch.AnswerSentence{},
 	}

@@ -1,4 +1,8 @@
-// semsearch search page. No framework, no build step.
+// semsearch search page. No framework, no build step. It asks /api/ask:
+// the answer card (sentences quoted from the posts, with citations and deep
+// links, or a plain "nothing answers this") leads, the results follow, and
+// the facets (source, author, tag, date range) and the query's date
+// phrases are filters the reader can add and remove.
 //
 // Safety: every value from the API is inserted with textContent, except
 // passage.highlight, which the API guarantees is HTML-escaped text with only
@@ -12,7 +16,17 @@
   const statusEl = document.getElementById("status");
   const list = document.getElementById("results");
   const template = document.getElementById("result-template");
+  const answerCard = document.getElementById("answer");
+  const chipsEl = document.getElementById("chips");
+  const facetsEl = document.getElementById("facets");
+  const datesForm = document.getElementById("dates");
+  const sinceInput = document.getElementById("since");
+  const untilInput = document.getElementById("until");
   const modes = ["hybrid", "vector", "lexical"];
+  // Filters kept in the URL beside q and mode.
+  const filterKeys = ["source", "author", "tag", "since", "until", "interpret"];
+  const facetGroups = [["source", "Source"], ["author", "Author"], ["tag", "Tag"]];
+  let current = { q: "", mode: "hybrid" }; // the search on screen
   let inflight = null; // AbortController of the running search
   let relatedSeq = 0;
 
@@ -180,23 +194,168 @@
     }
   }
 
-  async function runSearch(q, mode) {
+  // renderAnswer fills the answer card: the quoted sentences with their
+  // post and a link that lands on each, or a plain statement that nothing
+  // in the index answers.
+  function renderAnswer(body) {
+    const note = answerCard.querySelector(".answer-note");
+    const ol = answerCard.querySelector(".answer-sentences");
+    ol.replaceChildren();
+    answerCard.dataset.answered = String(!!body.answered);
+    const pct = Math.round((body.confidence || 0) * 100);
+    if (!body.answered || !(body.answer || []).length) {
+      note.textContent = (body.results || []).length
+        ? "No post answers this question. The closest posts are below."
+        : "No post answers this question.";
+      answerCard.hidden = false;
+      return;
+    }
+    note.textContent = "Quoted from the posts · confidence " + pct + "%";
+    for (const a of body.answer) {
+      const li = document.createElement("li");
+      li.className = "answer-sentence";
+      const text = document.createElement("p");
+      text.className = "answer-text";
+      text.textContent = a.text;
+      li.appendChild(text);
+      const cite = document.createElement("p");
+      cite.className = "answer-cite";
+      const post = document.createElement("a");
+      post.className = "answer-post";
+      fillTitle(post, a);
+      cite.appendChild(post);
+      const href = safeHref(a.link);
+      if (href) {
+        const go = document.createElement("a");
+        go.className = "answer-link";
+        go.href = href;
+        go.rel = "noopener noreferrer";
+        go.textContent = "Go to sentence";
+        cite.appendChild(go);
+      }
+      li.appendChild(cite);
+      ol.appendChild(li);
+    }
+    answerCard.hidden = false;
+  }
+
+  function chip(label, onRemove) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = "chip";
+    b.textContent = label + " ×";
+    b.setAttribute("aria-label", "Remove " + label);
+    b.addEventListener("click", onRemove);
+    return b;
+  }
+
+  // renderChips shows the filters in use: those the reader chose and those
+  // read from the query's date phrases ("latest", "in 2024"); removing a
+  // date phrase searches the words as they are.
+  function renderChips(state, interpreted) {
+    const chips = [];
+    for (const [key, label] of [["source", "Source"], ["author", "Author"], ["tag", "Tag"], ["since", "From"], ["until", "To"]]) {
+      if (state[key]) {
+        chips.push(chip(label + ": " + state[key], function () {
+          const next = Object.assign({}, state);
+          delete next[key];
+          go(next);
+        }));
+      }
+    }
+    if (state.interpret !== "0" && interpreted) {
+      for (const phrase of interpreted.phrases || []) {
+        chips.push(chip("“" + phrase + "”: " + describeInterpretation(interpreted), function () {
+          go(Object.assign({}, state, { interpret: "0" }));
+        }));
+      }
+    }
+    chipsEl.replaceChildren(...chips);
+  }
+
+  function describeInterpretation(i) {
+    const parts = [];
+    if (i.sort === "date") parts.push("newest first");
+    const since = i.since ? i.since.slice(0, 10) : "";
+    const until = i.until ? i.until.slice(0, 10) : "";
+    if (since && until) parts.push(since + " to " + until);
+    else if (since) parts.push("since " + since);
+    else if (until) parts.push("until " + until);
+    return parts.join(", ");
+  }
+
+  // renderFacets lists the counts of every candidate post by source,
+  // author and tag; choosing one filters the results by it.
+  function renderFacets(state, facets) {
+    const groups = facetsEl.querySelector(".facet-groups");
+    groups.replaceChildren();
+    let any = false;
+    for (const [key, label] of facetGroups) {
+      const values = (facets && facets[key]) || [];
+      if (!values.length || state[key]) continue;
+      any = true;
+      const h = document.createElement("h3");
+      h.className = "facet-heading";
+      h.textContent = label;
+      const ul = document.createElement("ul");
+      ul.className = "facet-list";
+      ul.dataset.facet = key;
+      for (const v of values.slice(0, 8)) {
+        const li = document.createElement("li");
+        const b = document.createElement("button");
+        b.type = "button";
+        b.className = "facet-option";
+        b.textContent = v.value;
+        const n = document.createElement("span");
+        n.className = "facet-count";
+        n.textContent = String(v.count);
+        b.appendChild(n);
+        b.addEventListener("click", function () {
+          go(Object.assign({}, state, { [key]: v.value }));
+        });
+        li.appendChild(b);
+        ul.appendChild(li);
+      }
+      groups.append(h, ul);
+    }
+    sinceInput.value = state.since || "";
+    untilInput.value = state.until || "";
+    if (facets && facets.oldest) sinceInput.min = untilInput.min = facets.oldest.slice(0, 10);
+    if (facets && facets.newest) sinceInput.max = untilInput.max = facets.newest.slice(0, 10);
+    facetsEl.hidden = !any && !(facets && facets.oldest) && !state.since && !state.until;
+  }
+
+  function clearPage() {
+    list.replaceChildren();
+    answerCard.hidden = true;
+    facetsEl.hidden = true;
+    chipsEl.replaceChildren();
+  }
+
+  async function runSearch(state) {
     if (inflight) inflight.abort();
     const ctl = new AbortController();
     inflight = ctl;
-    list.replaceChildren();
+    current = state;
+    clearPage();
     list.setAttribute("aria-busy", "true");
-    document.title = q + " – semsearch";
+    document.title = state.q + " – semsearch";
     setStatus(statusEl, "Searching…", "loading");
 
-    const params = new URLSearchParams({ q: q, k: "10" });
-    if (mode !== "hybrid") params.set("mode", mode);
+    const params = new URLSearchParams({ q: state.q, k: "10" });
+    if (state.mode !== "hybrid") params.set("mode", state.mode);
+    for (const key of filterKeys) {
+      if (state[key]) params.set(key, state[key]);
+    }
     try {
-      const body = await getJSON("/api/search?" + params.toString(), ctl.signal);
+      const body = await getJSON("/api/ask?" + params.toString(), ctl.signal);
       const results = body.results || [];
+      renderChips(state, body.interpreted);
+      if (results.length > 0 || body.answered) renderAnswer(body);
       list.replaceChildren(...results.map(renderResult));
+      renderFacets(state, body.facets);
       if (results.length === 0) {
-        setStatus(statusEl, "No posts match “" + q + "”. Try other words or another mode.", "empty");
+        setStatus(statusEl, "No posts match “" + state.q + "”. Try other words or another mode.", "empty");
       } else {
         const n = results.length === 1 ? "1 post" : results.length + " posts";
         setStatus(statusEl, n + " in " + Math.max(1, Math.round(body.took_ms)) + " ms", "done");
@@ -212,8 +371,26 @@
     }
   }
 
-  // fromURL fills the form from ?q=&mode= and searches, so a results page
-  // can be shared, reloaded and navigated with back/forward.
+  function urlOf(state) {
+    const params = new URLSearchParams({ q: state.q });
+    if (state.mode && state.mode !== "hybrid") params.set("mode", state.mode);
+    for (const key of filterKeys) {
+      if (state[key]) params.set(key, state[key]);
+    }
+    return "?" + params.toString();
+  }
+
+  // go shows the search for state and records it in the history.
+  function go(state) {
+    const url = urlOf(state);
+    if (url !== window.location.search) {
+      window.history.pushState(null, "", url);
+    }
+    runSearch(state);
+  }
+
+  // fromURL fills the form from ?q=&mode=&source=... and searches, so a
+  // results page can be shared, reloaded and navigated with back/forward.
   function fromURL() {
     const params = new URLSearchParams(window.location.search);
     const q = (params.get("q") || "").trim();
@@ -221,9 +398,14 @@
     input.value = q;
     modeSelect.value = mode;
     if (q) {
-      runSearch(q, mode);
+      const state = { q: q, mode: mode };
+      for (const key of filterKeys) {
+        const v = (params.get(key) || "").trim();
+        if (v) state[key] = v;
+      }
+      runSearch(state);
     } else {
-      list.replaceChildren();
+      clearPage();
       setStatus(statusEl, "", "");
       document.title = "semsearch";
     }
@@ -237,13 +419,19 @@
       input.focus();
       return;
     }
-    const params = new URLSearchParams({ q: q });
-    if (modeSelect.value !== "hybrid") params.set("mode", modeSelect.value);
-    const url = "?" + params.toString();
-    if (url !== window.location.search) {
-      window.history.pushState(null, "", url);
-    }
-    runSearch(q, modeSelect.value);
+    // A new question starts without the last one's filters.
+    go({ q: q, mode: modeSelect.value });
+  });
+
+  datesForm.addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    if (!current.q) return;
+    const next = Object.assign({}, current);
+    delete next.since;
+    delete next.until;
+    if (sinceInput.value) next.since = sinceInput.value;
+    if (untilInput.value) next.until = untilInput.value;
+    go(next);
   });
 
   modeSelect.addEventListener("change", function () {

@@ -14,6 +14,7 @@ type AskResponse struct {
 	Answer      []semsearch.AnswerSentence `json:"answer"`  // never null; 0–3 sentences, best first
 	Results     []semsearch.Result         `json:"results"` // never null; as /api/search returns them
 	Interpreted semsearch.Interpretation   `json:"interpreted"`
+	Facets      semsearch.Facets           `json:"facets"` // of every candidate post, as /api/search gives them
 	TookMS      float64                    `json:"took_ms"`
 }
 
@@ -25,8 +26,19 @@ func NewAskResponse(a semsearch.Answer, tookMS float64) AskResponse {
 	}
 	return AskResponse{
 		Query: a.Query, Answered: a.Answered, Confidence: a.Confidence,
-		Answer: sents, Results: Results(a.Results), Interpreted: a.Interpreted, TookMS: tookMS,
+		Answer: sents, Results: Results(a.Results), Interpreted: a.Interpreted,
+		Facets: facets(a.Facets), TookMS: tookMS,
 	}
+}
+
+// facets returns f with every nil list made empty.
+func facets(f semsearch.Facets) semsearch.Facets {
+	for _, l := range []*[]semsearch.FacetCount{&f.Sources, &f.Authors, &f.Tags} {
+		if *l == nil {
+			*l = []semsearch.FacetCount{}
+		}
+	}
+	return f
 }
 
 // NewSearchPage shapes a results page as the GET /api/search body.
@@ -35,12 +47,7 @@ func NewSearchPage(q semsearch.Query, p semsearch.Page, tookMS float64) SearchRe
 	if mode == "" {
 		mode = semsearch.ModeHybrid
 	}
-	f := p.Facets
-	for _, l := range []*[]semsearch.FacetCount{&f.Sources, &f.Authors, &f.Tags} {
-		if *l == nil {
-			*l = []semsearch.FacetCount{}
-		}
-	}
+	f := facets(p.Facets)
 	in := p.Interpreted
 	return SearchResponse{Query: q.Text, Mode: mode, TookMS: tookMS, Results: Results(p.Results), Facets: &f, Interpreted: &in}
 }

@@ -138,7 +138,7 @@ func TestCLI_JSONContract(t *testing.T) {
 		t.Errorf("related --json keys %v", got)
 	}
 	out = cli(t, env, 0, "ask", "--json", "--k", "3", "how does a follower become a candidate")
-	if got := keysOf(t, out); !slices.Equal(got, []string{"answer", "answered", "confidence", "interpreted", "query", "results", "took_ms"}) {
+	if got := keysOf(t, out); !slices.Equal(got, []string{"answer", "answered", "confidence", "facets", "interpreted", "query", "results", "took_ms"}) {
 		t.Errorf("ask --json keys %v", got)
 	}
 	var ar wire.AskResponse

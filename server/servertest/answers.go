@@ -15,11 +15,12 @@ func (f *Service) Ask(ctx context.Context, q semsearch.Query) (semsearch.Answer,
 		f.record(Call{Method: "Ask", Query: q})
 		return f.AskFunc(ctx, q)
 	}
-	res, err := f.Search(ctx, q)
+	page, err := f.SearchPage(ctx, q)
 	if err != nil {
 		return semsearch.Answer{}, err
 	}
-	a := semsearch.Answer{Query: q.Text, Results: res, Interpreted: semsearch.Interpretation{Text: q.Text}}
+	res := page.Results
+	a := semsearch.Answer{Query: q.Text, Results: res, Facets: page.Facets, Interpreted: page.Interpreted}
 	if len(res) > 0 && len(res[0].Passages) > 0 {
 		r := res[0]
 		a.Answered, a.Confidence = true, 0.9
