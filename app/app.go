@@ -14,8 +14,10 @@ import (
 	"github.com/semsearch/semsearch/answer"
 	"github.com/semsearch/semsearch/chunk"
 	"github.com/semsearch/semsearch/embed"
+	"github.com/semsearch/semsearch/gaps"
 	"github.com/semsearch/semsearch/index"
 	"github.com/semsearch/semsearch/ingest"
+	"github.com/semsearch/semsearch/querylog"
 	"github.com/semsearch/semsearch/search"
 )
 
@@ -31,6 +33,8 @@ type App struct {
 	searcher *search.Searcher
 	answerer *answer.Answerer
 	now      func() time.Time
+	qlog     *querylog.Log // nil unless Config.QueryLog
+	dataDir  string
 	ingester *ingest.Ingester
 	chunking chunk.Options
 	posts    *postLocks
@@ -89,12 +93,22 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	if a.now == nil {
 		a.now = time.Now
 	}
+	a.dataDir = cfg.DataDir
+	if cfg.QueryLog {
+		if a.qlog, err = querylog.Open(querylog.Path(cfg.DataDir), cfg.QueryLogRetention, a.now); err != nil {
+			a.Close()
+			return nil, err
+		}
+	}
 	return a, nil
 }
 
 // Close releases the index and the embedder.
 func (a *App) Close() error {
 	err := a.store.Close()
+	if a.qlog != nil {
+		err = errors.Join(err, a.qlog.Close())
+	}
 	return errors.Join(err, closeEmbedder(a.raw), a.lock.unlock())
 }
 
@@ -130,9 +144,33 @@ func (a *App) SearchPage(ctx context.Context, q semsearch.Query) (semsearch.Page
 	return semsearch.Page{Results: f.Results, Facets: f.Facets, Interpreted: in}, nil
 }
 
-// Ask answers a question with sentences quoted from the posts.
+// Ask answers a question with sentences quoted from the posts. With the
+// query log on, the question, whether it was answered and its best posts
+// are logged (nothing about who asked).
 func (a *App) Ask(ctx context.Context, q semsearch.Query) (semsearch.Answer, error) {
-	return a.answerer.Ask(ctx, q)
+	ans, err := a.answerer.Ask(ctx, q)
+	if err != nil || a.qlog == nil {
+		return ans, err
+	}
+	entry := semsearch.LoggedQuery{Query: ans.Query, Answered: ans.Answered, Confidence: ans.Confidence}
+	for _, r := range ans.Results[:min(3, len(ans.Results))] {
+		entry.Posts = append(entry.Posts, semsearch.GapPost{ID: r.ID, Title: r.Title, URL: r.URL})
+	}
+	if err := a.qlog.Record(entry); err != nil {
+		a.log.Warn("query log: question not recorded", "error", err)
+	}
+	return ans, nil
+}
+
+// Gaps groups the logged questions since the given time that got no
+// answer or a doubtful one (package gaps). The log is read whether or not
+// this App writes it, so `semsearch gaps` works beside `serve`.
+func (a *App) Gaps(ctx context.Context, since time.Time) ([]semsearch.Gap, error) {
+	qs, err := querylog.Read(querylog.Path(a.dataDir), since)
+	if err != nil {
+		return nil, err
+	}
+	return gaps.Find(ctx, qs, a.emb, gaps.Options{})
 }
 
 // ScoreAnswer ranks a question's candidate answer sentences with their

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"github.com/semsearch/semsearch/answer"
+	"github.com/semsearch/semsearch/querylog"
 	"io"
 	"log/slog"
 	"time"
@@ -41,7 +42,11 @@ type Config struct {
 	Ingest ingest.Options
 	Search search.Options // zero fields take search.DefaultOptions()
 	Answer answer.Options // zero fields take answer.DefaultOptions()
-	Logger *slog.Logger
+	// QueryLog turns on the local log of the questions asked (Ask), in
+	// DataDir, bounded by QueryLogRetention; `serve --query-log` sets it.
+	QueryLog          bool
+	QueryLogRetention querylog.Retention
+	Logger            *slog.Logger
 }
 
 func (c Config) withDefaults() Config {

@@ -16,6 +16,9 @@ import (
 type Answerer interface {
 	Ask(ctx context.Context, q semsearch.Query) (semsearch.Answer, error)
 	SearchPage(ctx context.Context, q semsearch.Query) (semsearch.Page, error)
+	// Gaps groups the logged questions since the given time that got no
+	// answer or a doubtful one.
+	Gaps(ctx context.Context, since time.Time) ([]semsearch.Gap, error)
 }
 
 // parseAskQuery reads the parameters ask and search share beyond
@@ -54,4 +57,43 @@ func (s *Server) ask(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, wire.NewAskResponse(a, millis(time.Since(start))))
+}
+
+// gaps answers GET /api/gaps?since=: the questions readers asked in vain,
+// grouped (needs the API key when one is set: the log says what readers
+// asked). since is RFC 3339, a date, or a duration back from now ("720h");
+// default: everything the log keeps.
+func (s *Server) gaps(c echo.Context) error {
+	get, err := queryParams(c)
+	if err != nil {
+		return err
+	}
+	since, err := parseSince(get("since"), time.Now())
+	if err != nil {
+		return err
+	}
+	gs, err := s.svc.Answers.Gaps(c.Request().Context(), since)
+	if err != nil {
+		return err
+	}
+	if gs == nil {
+		gs = []semsearch.Gap{}
+	}
+	return c.JSON(http.StatusOK, wire.GapsResponse{Since: since, Gaps: gs})
+}
+
+// parseSince reads a lower time bound: RFC 3339, YYYY-MM-DD, or a Go
+// duration back from now ("720h").
+func parseSince(raw string, now time.Time) (time.Time, error) {
+	if raw == "" {
+		return time.Time{}, nil
+	}
+	if d, err := time.ParseDuration(raw); err == nil && d >= 0 {
+		return now.Add(-d), nil
+	}
+	t, err := semsearch.ParseDate(raw, false)
+	if err != nil {
+		return t, invalidf("since must be an RFC 3339 time, a YYYY-MM-DD date or a duration such as 720h, got %q", raw)
+	}
+	return t, nil
 }

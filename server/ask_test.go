@@ -75,3 +75,31 @@ func TestServer_SearchFacets(t *testing.T) {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+func TestServer_Gaps(t *testing.T) {
+	h := newHarness(t, server.Config{APIKey: testKey})
+	h.svc.GapsList = []semsearch.Gap{{Query: "sourdough proofing", Count: 3, Queries: []string{"sourdough proofing"},
+		Closest: []semsearch.GapPost{{ID: "p1", Title: "Bread", Count: 2}}}}
+	rec := h.do(t, http.MethodGet, "/api/gaps", "")
+	wantStatus(t, rec, http.StatusUnauthorized)
+
+	rec = h.do(t, http.MethodGet, "/api/gaps?since=2026-11-01", "", "Authorization", "Bearer "+testKey)
+	wantStatus(t, rec, http.StatusOK)
+	got := decode[wire.GapsResponse](t, rec)
+	if len(got.Gaps) != 1 || got.Gaps[0].Count != 3 || got.Since.Format("2006-01-02") != "2026-11-01" {
+		t.Errorf("body %+v", got)
+	}
+	if c := h.svc.LastCall(); c.Method != "Gaps" || c.Text != "2026-11-01T00:00:00Z" {
+		t.Errorf("call %+v", c)
+	}
+	rec = h.do(t, http.MethodGet, "/api/gaps?since=720h", "", "X-API-Key", testKey)
+	wantStatus(t, rec, http.StatusOK)
+	rec = h.do(t, http.MethodGet, "/api/gaps?since=soon", "", "X-API-Key", testKey)
+	wantStatus(t, rec, http.StatusBadRequest)
+
+	h.svc.GapsList = nil
+	rec = h.do(t, http.MethodGet, "/api/gaps", "", "X-API-Key", testKey)
+	if body := rec.Body.String(); !strings.Contains(body, `"gaps":[]`) {
+		t.Errorf("empty gaps body %s", body)
+	}
+}

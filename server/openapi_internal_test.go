@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/semsearch/semsearch"
 	"github.com/semsearch/semsearch/openapi/openapitest"
@@ -91,3 +92,4 @@ func (nopServices) Ask(context.Context, semsearch.Query) (semsearch.Answer, erro
 func (nopServices) SearchPage(context.Context, semsearch.Query) (semsearch.Page, error) {
 	return semsearch.Page{}, errNop
 }
+func (nopServices) Gaps(context.Context, time.Time) ([]semsearch.Gap, error) { return nil, errNop }

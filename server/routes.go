@@ -52,6 +52,7 @@ func (s *Server) routes() *echo.Echo {
 	api := e.Group("/api")
 	get(api, "/search", s.search, read, timeout)
 	get(api, "/ask", s.ask, read, timeout)
+	get(api, "/gaps", s.gaps, write, timeout) // what readers asked: behind the key
 	get(api, "/posts/:id", s.getPost, read, timeout)
 	get(api, "/posts/:id/related", s.related, read, timeout)
 	api.DELETE("/posts/:id", s.deletePost, write, timeout)

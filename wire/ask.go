@@ -1,6 +1,10 @@
 package wire
 
-import "github.com/semsearch/semsearch"
+import (
+	"time"
+
+	"github.com/semsearch/semsearch"
+)
 
 // AskResponse is the GET /api/ask body (and `ask --json`).
 type AskResponse struct {
@@ -39,6 +43,14 @@ func facets(f semsearch.Facets) semsearch.Facets {
 		}
 	}
 	return f
+}
+
+// GapsResponse is the GET /api/gaps body (and `gaps --json`): groups of
+// similar questions that got no answer or a doubtful one, most asked
+// first.
+type GapsResponse struct {
+	Since time.Time       `json:"since,omitzero"`
+	Gaps  []semsearch.Gap `json:"gaps"` // never null
 }
 
 // NewSearchPage shapes a results page as the GET /api/search body.

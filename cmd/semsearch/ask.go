@@ -69,3 +69,69 @@ func printAnswer(w io.Writer, a semsearch.Answer) {
 	}
 	printResults(w, a.Results)
 }
+
+func newGapsCommand(env *cliEnv) *cobra.Command {
+	var (
+		asJSON bool
+		since  string
+	)
+	cmd := &cobra.Command{
+		Use:   "gaps [--since WHEN] [--json]",
+		Short: "List what readers asked in vain: unanswered questions from the query log, grouped",
+		Long: `gaps reads the query log that ` + "`serve --query-log`" + ` keeps in the data directory and
+lists the questions that got no answer (or a doubtful one), similar ones grouped, most
+asked first, with the posts they came closest to: a list of posts to write.
+--since takes a date (YYYY-MM-DD), an RFC 3339 time or a duration back from now (720h).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			from, err := sinceFlag(since, time.Now())
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			return env.withApp(ctx, func(a *app.App) error {
+				gs, err := a.Gaps(ctx, from)
+				if err != nil {
+					return err
+				}
+				if gs == nil {
+					gs = []semsearch.Gap{}
+				}
+				if asJSON {
+					return writeJSON(env.stdout, wire.GapsResponse{Since: from, Gaps: gs})
+				}
+				printGaps(env.stdout, gs)
+				return nil
+			})
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the /api/gaps body")
+	cmd.Flags().StringVar(&since, "since", "", "only questions asked since then (YYYY-MM-DD, RFC 3339, or a duration such as 720h)")
+	return cmd
+}
+
+func sinceFlag(raw string, now time.Time) (time.Time, error) {
+	if raw == "" {
+		return time.Time{}, nil
+	}
+	if d, err := time.ParseDuration(raw); err == nil && d >= 0 {
+		return now.Add(-d), nil
+	}
+	return semsearch.ParseDate(raw, false)
+}
+
+func printGaps(w io.Writer, gs []semsearch.Gap) {
+	if len(gs) == 0 {
+		fmt.Fprintln(w, "no unanswered questions logged (is serve running with --query-log?)")
+		return
+	}
+	for i, g := range gs {
+		fmt.Fprintf(w, "%2d. %s  (asked %d×, last %s, best confidence %.2f)\n", i+1, g.Query, g.Count, g.LastAsked.Format(time.DateOnly), g.Confidence)
+		for _, q := range g.Queries[1:] {
+			fmt.Fprintf(w, "    also: %s\n", q)
+		}
+		for _, p := range g.Closest {
+			fmt.Fprintf(w, "    closest: %s %s\n", p.Title, p.URL)
+		}
+	}
+}

@@ -21,7 +21,7 @@ import (
 )
 
 func TestCLI_Help(t *testing.T) {
-	for _, cmd := range []string{"ingest", "serve", "search", "ask", "show", "related", "stats", "delete", "reindex", "eval", "model", "model pull", "mcp", "openapi"} {
+	for _, cmd := range []string{"ingest", "serve", "search", "ask", "gaps", "show", "related", "stats", "delete", "reindex", "eval", "model", "model pull", "mcp", "openapi"} {
 		t.Run(cmd, func(t *testing.T) {
 			out := string(cli(t, nil, 0, append(strings.Fields(cmd), "--help")...))
 			if !strings.Contains(out, "Usage:") || !strings.Contains(out, "--data") {
@@ -147,6 +147,22 @@ func TestCLI_JSONContract(t *testing.T) {
 		t.Errorf("ask body %+v", ar)
 	}
 	cli(t, env, 2, "ask", "--k", "0", "x")
+
+	// gaps reads the query log serve keeps in the data dir.
+	logged := `{"time":"2026-11-30T10:00:00Z","query":"sourdough proofing","answered":false,"confidence":0.1,"posts":[{"id":"p","title":"Raft"}]}
+{"time":"2026-11-30T11:00:00Z","query":"Sourdough  proofing","answered":false,"confidence":0.2}
+{"time":"2026-11-30T12:00:00Z","query":"raft votes","answered":true,"confidence":0.9}
+`
+	os.WriteFile(filepath.Join(strings.TrimPrefix(env[0], "SEMSEARCH_DATA="), "queries.jsonl"), []byte(logged), 0o600)
+	out = cli(t, env, 0, "gaps", "--json", "--since", "2026-11-01")
+	var gr wire.GapsResponse
+	if err := json.Unmarshal(out, &gr); err != nil || len(gr.Gaps) != 1 || gr.Gaps[0].Count != 2 || len(gr.Gaps[0].Closest) != 1 {
+		t.Errorf("gaps --json: %s (%v)", out, err)
+	}
+	if out := cli(t, env, 0, "gaps", "--since", "2026-12-01"); !strings.Contains(string(out), "no unanswered questions") {
+		t.Errorf("gaps since a later date: %s", out)
+	}
+	cli(t, env, 2, "gaps", "--since", "soon")
 	out = cli(t, env, 0, "stats", "--json")
 	if got := keysOf(t, out); !slices.Equal(got, []string{"chunks", "dims", "model", "posts", "sources"}) {
 		t.Errorf("stats --json keys %v", got)

@@ -85,6 +85,7 @@ func newRootCommand(env *cliEnv) *cobra.Command {
 		newServeCommand(env),
 		newSearchCommand(env),
 		newAskCommand(env),
+		newGapsCommand(env),
 		newShowCommand(env),
 		newRelatedCommand(env),
 		newStatsCommand(env),

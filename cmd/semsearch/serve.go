@@ -11,6 +11,7 @@ import (
 
 	"github.com/semsearch/semsearch/app"
 	"github.com/semsearch/semsearch/mcpserver"
+	"github.com/semsearch/semsearch/querylog"
 	"github.com/semsearch/semsearch/server"
 )
 
@@ -19,6 +20,8 @@ func newServeCommand(env *cliEnv) *cobra.Command {
 		cfg          server.Config
 		allowPrivate bool
 		mcpWrites    bool
+		queryLog     bool
+		logRetention querylog.Retention
 	)
 	cmd := &cobra.Command{
 		Use:   "serve [--addr HOST:PORT]",
@@ -35,6 +38,7 @@ set. Listening on a non-loopback address without an API key is refused unless --
 				// Over HTTP only http(s) URLs: a path would let any API
 				// caller read the server's files.
 				c.Ingest.RemoteOnly = true
+				c.QueryLog, c.QueryLogRetention = queryLog, logRetention
 			})
 			if err != nil {
 				return err
@@ -63,6 +67,9 @@ set. Listening on a non-loopback address without an API key is refused unless --
 	f.StringSliceVar(&cfg.CORSOrigins, "cors-origin", envList("SEMSEARCH_CORS_ORIGIN"),
 		"web `ORIGIN`s (scheme://host[:port], comma-separated or repeated; * for any) whose pages may call the read endpoints (env SEMSEARCH_CORS_ORIGIN)")
 	f.BoolVar(&mcpWrites, "mcp-writes", false, "list the ingest tool on /mcp (it fetches http(s) URLs, as POST /api/ingest does)")
+	f.BoolVar(&queryLog, "query-log", false, "log the questions asked (ask, the web page) in the data dir for `semsearch gaps`: question, answered, confidence, best posts; never who asked")
+	f.DurationVar(&logRetention.MaxAge, "query-log-max-age", querylog.DefaultRetention.MaxAge, "drop logged questions older than this")
+	f.IntVar(&logRetention.MaxEntries, "query-log-max", querylog.DefaultRetention.MaxEntries, "keep at most this many logged questions")
 	f.BoolVar(&allowPrivate, "allow-private", false, "let POST /api/ingest fetch loopback, private and link-local URLs")
 	return cmd
 }

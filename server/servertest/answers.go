@@ -3,6 +3,7 @@ package servertest
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/semsearch/semsearch"
 )
@@ -62,4 +63,14 @@ func (f *Service) SearchPage(ctx context.Context, q semsearch.Query) (semsearch.
 		facets.Authors = append(facets.Authors, semsearch.FacetCount{Value: a, Count: authors[a]})
 	}
 	return semsearch.Page{Results: res, Facets: facets, Interpreted: semsearch.Interpretation{Text: q.Text}}, nil
+}
+
+// Gaps fakes the gaps report: GapsList, whatever since is (recorded as
+// the call's Text, RFC 3339).
+func (f *Service) Gaps(ctx context.Context, since time.Time) ([]semsearch.Gap, error) {
+	f.record(Call{Method: "Gaps", Text: since.Format(time.RFC3339)})
+	if f.Err != nil {
+		return nil, f.Err
+	}
+	return f.GapsList, nil
 }

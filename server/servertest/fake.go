@@ -29,6 +29,7 @@ type Service struct {
 	IngestFunc func(ctx context.Context, sources []string) (semsearch.IngestReport, error)
 	ReadyFunc  func(ctx context.Context) error
 	AskFunc    func(ctx context.Context, q semsearch.Query) (semsearch.Answer, error)
+	GapsList   []semsearch.Gap // returned by Gaps
 
 	mu    sync.Mutex
 	calls []Call
