@@ -72,3 +72,15 @@ type SourcePage struct {
 	// Validators for a conditional re-read (listing pages, sitemaps).
 	ETag, LastModified string
 }
+
+// PollReport is the outcome of one poll of one source; its JSON is an entry
+// of the `poll --json` and `POST /api/sources/{id}/poll` bodies.
+type PollReport struct {
+	URL        string `json:"url"`    // shown redacted
+	Result     string `json:"result"` // updated, not_modified or error
+	HTTPStatus int    `json:"http_status"`
+	New        int    `json:"new"`
+	Changed    int    `json:"changed"`
+	Unchanged  int    `json:"unchanged"`
+	Error      string `json:"error,omitempty"`
+}

@@ -19,6 +19,7 @@ import (
 	"github.com/semsearch/semsearch/ingest"
 	"github.com/semsearch/semsearch/querylog"
 	"github.com/semsearch/semsearch/search"
+	"github.com/semsearch/semsearch/sources"
 )
 
 // App is an open index with its embedder. It is safe for concurrent use;
@@ -38,6 +39,8 @@ type App struct {
 	ingester *ingest.Ingester
 	chunking chunk.Options
 	posts    *postLocks
+	poller   *sources.Poller // nil when the store keeps no source registry
+	polling  sourcesConfig
 }
 
 // Open opens (or creates) the index in cfg.DataDir with the configured
@@ -100,6 +103,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 			return nil, err
 		}
 	}
+	a.openSources(cfg)
 	return a, nil
 }
 
@@ -114,9 +118,12 @@ func (a *App) Close() error {
 
 // Run does the App's background work until ctx ends, then returns nil
 // (or the first background task's error). `serve` runs it beside the HTTP
-// server; one-shot commands never call it. Today there is no background
-// task: the source poller is meant to start here.
+// server; one-shot commands never call it. With Config.Poll it polls the
+// subscribed sources as they fall due (see package sources).
 func (a *App) Run(ctx context.Context) error {
+	if a.polling.poll && a.poller != nil {
+		return a.poller.Run(ctx)
+	}
 	<-ctx.Done()
 	return nil
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/semsearch/semsearch/embed/weights"
 	"github.com/semsearch/semsearch/ingest"
 	"github.com/semsearch/semsearch/search"
+	"github.com/semsearch/semsearch/sources"
 )
 
 // DefaultModel is the embedded local model used when no embedding server
@@ -40,6 +41,10 @@ type Config struct {
 
 	Chunk  chunk.Options
 	Ingest ingest.Options
+	// Sources tunes the poller of subscribed sources; Poll makes Run poll
+	// them in the background (serve).
+	Sources sources.Options
+	Poll    bool
 	Search search.Options // zero fields take search.DefaultOptions()
 	Answer answer.Options // zero fields take answer.DefaultOptions()
 	// QueryLog turns on the local log of the questions asked (Ask), in

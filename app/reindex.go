@@ -66,6 +66,12 @@ func buildReindex(ctx context.Context, cfg Config, tmp string, rep *semsearch.In
 		}
 		posts = append(posts, p)
 	}
+	// The subscriptions, their state and which posts they brought go along.
+	registry, err := old.ExportRegistry(ctx)
+	if err != nil {
+		old.Close()
+		return err
+	}
 	if err := old.Close(); err != nil {
 		return fmt.Errorf("close old index: %w", err)
 	}
@@ -96,6 +102,13 @@ func buildReindex(ctx context.Context, cfg Config, tmp string, rep *semsearch.In
 	}
 	if msg := rep.Sources[0].Error; msg != "" {
 		return errors.New(msg)
+	}
+	if imp, ok := a.store.(interface {
+		ImportRegistry(context.Context, index.Registry) error
+	}); ok {
+		if err := imp.ImportRegistry(ctx, registry); err != nil {
+			return fmt.Errorf("carry the source registry over: %w", err)
+		}
 	}
 	return nil
 }

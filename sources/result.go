@@ -41,13 +41,27 @@ func Report(results []Result, name func(string) string) semsearch.IngestReport {
 			Unchanged: r.Unchanged,
 		}
 		if r.Err != nil {
-			sr.Error = scrub(r.Err.Error(), r.Source.URL)
+			sr.Error = scrubAs(r.Err.Error(), r.Source.URL, name)
 			sr.Posts, sr.Chunks = 0, 0
 		}
 		rep.Sources = append(rep.Sources, sr)
 		rep.Posts += sr.Posts
 		rep.Chunks += sr.Chunks
 		rep.Unchanged += sr.Unchanged
+	}
+	return rep
+}
+
+// Report is r as the `poll --json` entry, its URL shown by name (RedactURL
+// for the CLI, PublicSourceName for the API) and its error scrubbed of the
+// source's secrets.
+func (r Result) Report(name func(string) string) semsearch.PollReport {
+	rep := semsearch.PollReport{
+		URL: name(r.Source.URL), Result: string(r.Outcome), HTTPStatus: r.HTTPStatus,
+		New: r.New, Changed: r.Changed, Unchanged: r.Unchanged,
+	}
+	if r.Err != nil {
+		rep.Error = scrubAs(r.Err.Error(), r.Source.URL, name)
 	}
 	return rep
 }
