@@ -23,7 +23,7 @@ var echoParam = regexp.MustCompile(`:([A-Za-z_]+)`)
 func TestOpenAPI_EveryRouteDocumented(t *testing.T) {
 	var none nopServices
 	s, err := New(Config{Addr: "127.0.0.1:0", RateLimit: 1},
-		Services{Search: none, Posts: none, Ingest: none, Status: none, Embedder: none, Answers: none, MCP: http.NotFoundHandler()}, nil)
+		Services{Search: none, Posts: none, Ingest: none, Status: none, Embedder: none, Sources: none, Answers: none, MCP: http.NotFoundHandler()}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,3 +93,11 @@ func (nopServices) SearchPage(context.Context, semsearch.Query) (semsearch.Page,
 	return semsearch.Page{}, errNop
 }
 func (nopServices) Gaps(context.Context, time.Time) ([]semsearch.Gap, error) { return nil, errNop }
+func (nopServices) Sources(context.Context) ([]semsearch.Subscription, error) { return nil, errNop }
+func (nopServices) SubscribeURL(context.Context, string, time.Duration, bool) ([]semsearch.Subscription, semsearch.IngestReport, error) {
+	return nil, semsearch.IngestReport{}, errNop
+}
+func (nopServices) RemoveSource(context.Context, int64, bool) (int, error) { return 0, errNop }
+func (nopServices) PollSource(context.Context, int64) (semsearch.PollReport, error) {
+	return semsearch.PollReport{}, errNop
+}

@@ -60,6 +60,10 @@ func (s *Server) routes() *echo.Echo {
 	api.OPTIONS("/similar", preflight, read) // its JSON body needs a CORS preflight
 	api.POST("/ingest", s.ingest, write, contextTimeout(s.cfg.IngestTimeout))
 	get(api, "/stats", s.stats, read, timeout)
+	get(api, "/sources", s.listSources, timeout)
+	api.POST("/sources", s.addSource, write, contextTimeout(s.cfg.IngestTimeout))
+	api.DELETE("/sources/:id", s.removeSource, write, timeout)
+	api.POST("/sources/:id/poll", s.pollSource, write, contextTimeout(s.cfg.IngestTimeout))
 
 	// Embedding costs compute: behind the key too, when one is configured.
 	e.POST("/v1/embeddings", s.embeddings, write, timeout)

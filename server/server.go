@@ -31,6 +31,7 @@ type Services struct {
 	Status   Status             // health.go, stats.go: readiness and counts
 	Embedder semsearch.Embedder // embeddings.go: /v1/embeddings (EmbedPassages, no query prefix)
 	Answers  Answerer           // ask.go: ask, and the search route's facets and date reading
+	Sources  SourceService      // sources.go: subscriptions
 	// MCP serves the Model Context Protocol's streamable HTTP transport at
 	// /mcp (package mcpserver); nil leaves /mcp out. It is guarded like the
 	// write endpoints (mcp.go).
@@ -83,7 +84,7 @@ type Server struct {
 // New validates cfg and builds the route table. It refuses a non-loopback
 // Addr without an APIKey unless cfg.Insecure is set.
 func New(cfg Config, svc Services, log *slog.Logger) (*Server, error) {
-	if svc.Search == nil || svc.Posts == nil || svc.Ingest == nil || svc.Status == nil || svc.Embedder == nil || svc.Answers == nil {
+	if svc.Search == nil || svc.Posts == nil || svc.Ingest == nil || svc.Status == nil || svc.Embedder == nil || svc.Answers == nil || svc.Sources == nil {
 		return nil, errors.New("server: every service is required")
 	}
 	if log == nil {

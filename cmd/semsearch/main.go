@@ -82,6 +82,10 @@ func newRootCommand(env *cliEnv) *cobra.Command {
 	env.flags.register(root)
 	root.AddCommand(
 		newIngestCommand(env),
+		newAddCommand(env),
+		newSourcesCommand(env),
+		newRemoveCommand(env),
+		newPollCommand(env),
 		newServeCommand(env),
 		newSearchCommand(env),
 		newAskCommand(env),

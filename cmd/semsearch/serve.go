@@ -22,14 +22,17 @@ func newServeCommand(env *cliEnv) *cobra.Command {
 		mcpWrites    bool
 		queryLog     bool
 		logRetention querylog.Retention
+		polling      pollFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "serve [--addr HOST:PORT]",
 		Short: "Serve the JSON API, /v1/embeddings, MCP at /mcp and the web page",
 		Long: `Serve answers the HTTP API of semsearch and serves the web page, and the MCP
 tools (see semsearch mcp) over streamable HTTP at /mcp. Write endpoints (POST /api/ingest,
-DELETE /api/posts/{id}, /v1/embeddings) and /mcp need --api-key when one is
-set. Listening on a non-loopback address without an API key is refused unless --insecure.`,
+DELETE /api/posts/{id}, /v1/embeddings, POST and DELETE /api/sources...) and /mcp need
+--api-key when one is set. The subscribed sources (semsearch add) are polled in the
+background as they fall due, unless --poll=false. Listening on a non-loopback address
+without an API key is refused unless --insecure.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -39,12 +42,14 @@ set. Listening on a non-loopback address without an API key is refused unless --
 				// caller read the server's files.
 				c.Ingest.RemoteOnly = true
 				c.QueryLog, c.QueryLogRetention = queryLog, logRetention
+				polling.apply(c)
+				c.Poll = polling.poll
 			})
 			if err != nil {
 				return err
 			}
 			defer a.Close()
-			srv, err := server.New(cfg, server.Services{Search: a, Posts: a, Ingest: a, Status: a, Embedder: a.Embedder(), Answers: a,
+			srv, err := server.New(cfg, server.Services{Search: a, Posts: a, Ingest: a, Status: a, Embedder: a.Embedder(), Answers: a, Sources: a,
 				MCP: newMCPServer(env, a, mcpWrites).HTTPHandler(mcpserver.HTTPOptions{HostChecked: true})}, env.log)
 			if err != nil {
 				return err
@@ -70,7 +75,9 @@ set. Listening on a non-loopback address without an API key is refused unless --
 	f.BoolVar(&queryLog, "query-log", false, "log the questions asked (ask, the web page) in the data dir for `semsearch gaps`: question, answered, confidence, best posts; never who asked")
 	f.DurationVar(&logRetention.MaxAge, "query-log-max-age", querylog.DefaultRetention.MaxAge, "drop logged questions older than this")
 	f.IntVar(&logRetention.MaxEntries, "query-log-max", querylog.DefaultRetention.MaxEntries, "keep at most this many logged questions")
-	f.BoolVar(&allowPrivate, "allow-private", false, "let POST /api/ingest fetch loopback, private and link-local URLs")
+	f.BoolVar(&allowPrivate, "allow-private", false, "let POST /api/ingest and POST /api/sources fetch loopback, private and link-local URLs")
+	f.BoolVar(&polling.poll, "poll", envString("SEMSEARCH_POLL", "true") != "false", "poll the subscribed sources in the background (env SEMSEARCH_POLL)")
+	polling.register(cmd, env, true)
 	return cmd
 }
 

@@ -10,6 +10,7 @@ import (
 	"math"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/semsearch/semsearch"
 	"github.com/semsearch/semsearch/server"
@@ -31,6 +32,9 @@ type Service struct {
 	AskFunc    func(ctx context.Context, q semsearch.Query) (semsearch.Answer, error)
 	GapsList   []semsearch.Gap // returned by Gaps
 
+	Subs          []semsearch.Subscription // the subscriptions (sources.go)
+	SubscribeFunc func(ctx context.Context, url string, interval time.Duration, crawl bool) ([]semsearch.Subscription, semsearch.IngestReport, error)
+
 	mu    sync.Mutex
 	calls []Call
 }
@@ -42,7 +46,9 @@ type Call struct {
 	ID      string          // Post, Related, Delete
 	Text    string          // Similar
 	K       int             // Related, Similar
-	Sources []string        // Ingest
+	Sources []string        // Ingest, SubscribeURL
+	Source  int64           // RemoveSource, PollSource
+	Purge   bool            // RemoveSource
 }
 
 // Calls returns a copy of the calls made so far.
@@ -166,7 +172,7 @@ func (f *Service) Ready(ctx context.Context) error {
 // Services returns f as every service the server needs; the embedder is
 // f.Emb as set now (default Embedder{N: 8}).
 func (f *Service) Services() server.Services {
-	return server.Services{Search: f, Posts: f, Ingest: f, Status: f, Embedder: f.Embedder(), Answers: f}
+	return server.Services{Search: f, Posts: f, Ingest: f, Status: f, Embedder: f.Embedder(), Answers: f, Sources: f}
 }
 
 func (f *Service) Embedder() semsearch.Embedder {
