@@ -45,8 +45,8 @@ type Config struct {
 	// them in the background (serve).
 	Sources sources.Options
 	Poll    bool
-	Search search.Options // zero fields take search.DefaultOptions()
-	Answer answer.Options // zero fields take answer.DefaultOptions()
+	Search  search.Options // zero fields take search.DefaultOptions()
+	Answer  answer.Options // zero fields take answer.DefaultOptions()
 	// QueryLog turns on the local log of the questions asked (Ask), in
 	// DataDir, bounded by QueryLogRetention; `serve --query-log` sets it.
 	QueryLog          bool
