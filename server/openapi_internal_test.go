@@ -92,7 +92,7 @@ func (nopServices) Ask(context.Context, semsearch.Query) (semsearch.Answer, erro
 func (nopServices) SearchPage(context.Context, semsearch.Query) (semsearch.Page, error) {
 	return semsearch.Page{}, errNop
 }
-func (nopServices) Gaps(context.Context, time.Time) ([]semsearch.Gap, error) { return nil, errNop }
+func (nopServices) Gaps(context.Context, time.Time) ([]semsearch.Gap, error)  { return nil, errNop }
 func (nopServices) Sources(context.Context) ([]semsearch.Subscription, error) { return nil, errNop }
 func (nopServices) SubscribeURL(context.Context, string, time.Duration, bool) ([]semsearch.Subscription, semsearch.IngestReport, error) {
 	return nil, semsearch.IngestReport{}, errNop
