@@ -72,7 +72,7 @@ without an API key is refused unless --insecure.`,
 	f.StringSliceVar(&cfg.CORSOrigins, "cors-origin", envList("SEMSEARCH_CORS_ORIGIN"),
 		"web `ORIGIN`s (scheme://host[:port], comma-separated or repeated; * for any) whose pages may call the read endpoints (env SEMSEARCH_CORS_ORIGIN)")
 	f.BoolVar(&mcpWrites, "mcp-writes", false, "list the ingest tool on /mcp (it fetches http(s) URLs, as POST /api/ingest does)")
-	f.BoolVar(&queryLog, "query-log", false, "log the questions asked (ask, the web page) in the data dir for `semsearch gaps`: question, answered, confidence, best posts; never who asked")
+	f.BoolVar(&queryLog, "query-log", false, "log the questions asked (ask, the web page) in the data dir for semsearch gaps: question, answered, confidence, best posts; never who asked")
 	f.DurationVar(&logRetention.MaxAge, "query-log-max-age", querylog.DefaultRetention.MaxAge, "drop logged questions older than this")
 	f.IntVar(&logRetention.MaxEntries, "query-log-max", querylog.DefaultRetention.MaxEntries, "keep at most this many logged questions")
 	f.BoolVar(&allowPrivate, "allow-private", false, "let POST /api/ingest and POST /api/sources fetch loopback, private and link-local URLs")
