@@ -2,8 +2,8 @@ package index
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
-	"strings"
 )
 
 // CachedEmbeddings returns the cached vectors of model for the given text
@@ -11,35 +11,21 @@ import (
 // implements embed.CacheStore.
 func (s *Store) CachedEmbeddings(ctx context.Context, model string, hashes []string) (map[string][]float32, error) {
 	out := make(map[string][]float32, len(hashes))
-	const batch = 500 // stays well below SQLite's bound-parameter limit
-	for start := 0; start < len(hashes); start += batch {
-		part := hashes[start:min(start+batch, len(hashes))]
-		args := make([]any, 0, len(part)+1)
-		args = append(args, model)
-		for _, h := range part {
-			args = append(args, h)
+	err := s.queryKeys(ctx, hashes, []any{model}, func(in string) string {
+		return `SELECT text_hash, vector FROM embed_cache WHERE model = ? AND text_hash IN (` + in + `)`
+	}, func(rows *sql.Rows) error {
+		var h string
+		var blob []byte
+		if err := rows.Scan(&h, &blob); err != nil {
+			return err
 		}
-		q := `SELECT text_hash, vector FROM embed_cache WHERE model = ? AND text_hash IN (` + placeholders(len(part)) + `)`
-		rows, err := s.db.QueryContext(ctx, q, args...)
-		if err != nil {
-			return nil, fmt.Errorf("read embedding cache: %w", err)
+		if v, ok := decodeVector(blob); ok {
+			out[h] = v
 		}
-		for rows.Next() {
-			var h string
-			var blob []byte
-			if err := rows.Scan(&h, &blob); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("read embedding cache: %w", err)
-			}
-			if v, ok := decodeVector(blob); ok {
-				out[h] = v
-			}
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return nil, fmt.Errorf("read embedding cache: %w", err)
-		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read embedding cache: %w", err)
 	}
 	return out, nil
 }
@@ -69,8 +55,4 @@ func (s *Store) CacheEmbeddings(ctx context.Context, model string, vecs map[stri
 		return fmt.Errorf("write embedding cache: %w", err)
 	}
 	return nil
-}
-
-func placeholders(n int) string {
-	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
 }

@@ -145,37 +145,20 @@ func (s *Store) PostMeta(ctx context.Context, ids ...string) (map[string]semsear
 // absent from the map.
 func (s *Store) PostTexts(ctx context.Context, ids ...string) (map[string]string, error) {
 	out := make(map[string]string, len(ids))
-	const batch = 500
-	for start := 0; start < len(ids); start += batch {
-		part := ids[start:min(start+batch, len(ids))]
-		args := make([]any, len(part))
-		for i, id := range part {
-			args[i] = id
-		}
-		if err := s.postTexts(ctx, args, out); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
-func (s *Store) postTexts(ctx context.Context, ids []any, out map[string]string) error {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, text FROM posts WHERE id IN (`+placeholders(len(ids))+`)`, ids...)
-	if err != nil {
-		return fmt.Errorf("read post texts: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	err := s.queryKeys(ctx, ids, nil, func(in string) string {
+		return `SELECT id, text FROM posts WHERE id IN (` + in + `)`
+	}, func(rows *sql.Rows) error {
 		var id, text string
 		if err := rows.Scan(&id, &text); err != nil {
-			return fmt.Errorf("read post texts: %w", err)
+			return err
 		}
 		out[id] = text
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read post texts: %w", err)
 	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("read post texts: %w", err)
-	}
-	return nil
+	return out, nil
 }
 
 // Ready reports whether the store answers queries: the database responds

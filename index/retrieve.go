@@ -3,6 +3,7 @@ package index
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 
@@ -122,31 +123,18 @@ func (s *Store) scan(q []float32, ids []string, n int) []semsearch.Hit {
 // absent from the map. Context is left empty.
 func (s *Store) Chunks(ctx context.Context, ids []string) (map[string]semsearch.Chunk, error) {
 	out := make(map[string]semsearch.Chunk, len(ids))
-	const batch = 500
-	for start := 0; start < len(ids); start += batch {
-		part := ids[start:min(start+batch, len(ids))]
-		args := make([]any, len(part))
-		for i, id := range part {
-			args[i] = id
+	err := s.queryKeys(ctx, ids, nil, func(in string) string {
+		return `SELECT id, post_id, ordinal, heading, start, "end", text FROM chunks WHERE id IN (` + in + `)`
+	}, func(rows *sql.Rows) error {
+		var c semsearch.Chunk
+		if err := rows.Scan(&c.ID, &c.PostID, &c.Ordinal, &c.Heading, &c.Start, &c.End, &c.Text); err != nil {
+			return err
 		}
-		rows, err := s.db.QueryContext(ctx, `SELECT id, post_id, ordinal, heading, start, "end", text
-			FROM chunks WHERE id IN (`+placeholders(len(part))+`)`, args...)
-		if err != nil {
-			return nil, fmt.Errorf("read chunks: %w", err)
-		}
-		for rows.Next() {
-			var c semsearch.Chunk
-			if err := rows.Scan(&c.ID, &c.PostID, &c.Ordinal, &c.Heading, &c.Start, &c.End, &c.Text); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("read chunks: %w", err)
-			}
-			out[c.ID] = c
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return nil, fmt.Errorf("read chunks: %w", err)
-		}
+		out[c.ID] = c
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read chunks: %w", err)
 	}
 	return out, nil
 }
