@@ -48,4 +48,11 @@ type Interpretation struct {
 	Until   time.Time `json:"until,omitzero"`
 	Sort    Sort      `json:"sort,omitempty"`
 	Phrases []string  `json:"phrases,omitempty"`
+	// SourceHint is a phrase naming the blog asked about ("on bnjoroge's
+	// Imprint blog", "on the blog with the deep dives on unikernels"),
+	// taken out of Text when a date ordering is asked for; Source is the
+	// source it was resolved to ("" when none stood out: the hint's words
+	// are then searched with the rest).
+	SourceHint string `json:"source_hint,omitempty"`
+	Source     string `json:"source,omitempty"`
 }

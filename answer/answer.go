@@ -102,9 +102,10 @@ type Candidate struct {
 	Features Features
 	Score    float64 // Weights applied to Features
 	postRank int
-	chunk    int // which candidate chunk, and
-	seq      int // which sentence of it
-	start    int // byte offsets in the post's clean text
+	chunk    int    // which candidate chunk, and
+	seq      int    // which sentence of it
+	context  string // the sentence after the one before it
+	start    int    // byte offsets in the post's clean text
 	end      int
 }
 
@@ -151,14 +152,63 @@ func (a *Answerer) Ask(ctx context.Context, q semsearch.Query) (semsearch.Answer
 }
 
 // Interpret reads q's date phrases as filters and ordering (package
-// dateintent) unless q.Literal, and returns the query to search with what
-// it was read as.
-func Interpret(q semsearch.Query, now time.Time) (semsearch.Query, semsearch.Interpretation) {
+// dateintent) unless q.Literal, and returns the query to search (valid)
+// with what it was read as. A blog the question names ("the latest post
+// on X on bnjoroge's blog") becomes a source filter when one source
+// stands out for it (see resolveSource); else its words are searched with
+// the topic.
+func (a *Answerer) Interpret(ctx context.Context, q semsearch.Query) (semsearch.Query, semsearch.Interpretation, error) {
 	if q.Literal {
-		return q, semsearch.Interpretation{Text: strings.TrimSpace(q.Text)}
+		return q, semsearch.Interpretation{Text: strings.TrimSpace(q.Text)}, q.Validate()
 	}
-	in := dateintent.Parse(q.Text, now)
-	return dateintent.Apply(q, in), in
+	in := dateintent.Parse(q.Text, a.opts.Now())
+	q = dateintent.Apply(q, in)
+	if in.SourceHint != "" && q.Filter.Source == "" {
+		src, err := a.resolveSource(ctx, in.SourceHint, q.Mode)
+		if err != nil {
+			return q, in, err
+		}
+		if src != "" {
+			q.Filter.Source, in.Source = src, src
+		} else {
+			q.Text = q.Text + " " + in.SourceHint
+			in.Text = q.Text
+		}
+	}
+	return q, in, q.Validate()
+}
+
+// resolveSource finds the source a phrase names: one whose name's words
+// (of four letters or more, "blog" aside) the phrase holds, else the
+// source of most of the ten posts the phrase finds (at least six).
+func (a *Answerer) resolveSource(ctx context.Context, hint string, mode semsearch.Mode) (string, error) {
+	found, err := a.search.Find(ctx, semsearch.Query{Text: hint, K: 10, Mode: mode, Literal: true})
+	if err != nil {
+		return "", fmt.Errorf("ask: find the blog %q: %w", hint, err)
+	}
+	words := map[string]bool{}
+	for _, w := range semsearch.Words(hint) {
+		words[w] = true
+	}
+	for _, f := range found.Facets.Sources {
+		for _, w := range semsearch.Words(f.Value) {
+			if len(w) >= 4 && w != "blog" && !semsearch.IsStopword(w) && words[w] {
+				return f.Value, nil
+			}
+		}
+	}
+	count := map[string]int{}
+	best := ""
+	for _, r := range found.Results {
+		count[r.Source]++
+		if r.Source != "" && count[r.Source] > count[best] {
+			best = r.Source
+		}
+	}
+	if count[best] >= 6 {
+		return best, nil
+	}
+	return "", nil
 }
 
 // pick takes up to n sentences, best first, leaving out repeats of a text
@@ -190,8 +240,8 @@ func (a *Answerer) Score(ctx context.Context, q semsearch.Query) (Scored, error)
 	if err := q.Validate(); err != nil {
 		return Scored{}, err
 	}
-	q, interp := Interpret(q, a.opts.Now())
-	if err := q.Validate(); err != nil {
+	q, interp, err := a.Interpret(ctx, q)
+	if err != nil {
 		return Scored{}, err
 	}
 	found, err := a.search.Find(ctx, q)
@@ -217,13 +267,23 @@ func (a *Answerer) Score(ctx context.Context, q semsearch.Query) (Scored, error)
 	}
 	slices.SortStableFunc(cands, byScore)
 	cands = cands[:min(len(cands), a.opts.MaxEmbedded)]
-	texts := make([]string, len(cands))
-	for i, c := range cands {
-		texts[i] = c.Text
+	texts := make([]string, 0, 2*len(cands))
+	for _, c := range cands {
+		texts = append(texts, c.Text)
+	}
+	if a.opts.Weights.Window != 0 {
+		for _, c := range cands {
+			texts = append(texts, c.context)
+		}
 	}
 	vecs, err := a.emb.EmbedPassages(ctx, texts)
 	if err != nil {
 		return Scored{}, fmt.Errorf("ask: embed sentences: %w", err)
+	}
+	if a.opts.Weights.Window != 0 {
+		for i := range cands {
+			cands[i].Features.Window = dot(qv, vecs[len(cands)+i])
+		}
 	}
 	type pos struct{ chunk, seq int }
 	cos := map[pos]float64{}
@@ -294,10 +354,15 @@ func (a *Answerer) candidates(ctx context.Context, found search.Found) ([]Candid
 			}
 			inText := chunk.Start >= 0 && chunk.End <= len(text) && text[chunk.Start:chunk.End] == chunk.Text
 			nchunk++
-			for seq, sp := range sentence.Split(chunk.Text) {
+			sents := sentence.Split(chunk.Text)
+			for seq, sp := range sents {
 				words := len(strings.Fields(sp.Text))
 				if words < minWords {
 					continue
+				}
+				context := sp.Text
+				if seq > 0 {
+					context = sents[seq-1].Text + " " + sp.Text
 				}
 				cand := Candidate{
 					AnswerSentence: semsearch.AnswerSentence{
@@ -311,7 +376,7 @@ func (a *Answerer) candidates(ctx context.Context, found search.Found) ([]Candid
 						Order: float64(ci),
 						Words: float64(words),
 					},
-					postRank: rank, chunk: nchunk, seq: seq,
+					postRank: rank, chunk: nchunk, seq: seq, context: context,
 				}
 				if inText {
 					cand.start, cand.end = chunk.Start+sp.Start, chunk.Start+sp.End

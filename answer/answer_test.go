@@ -44,9 +44,10 @@ func (wordsEmbedder) vec(t string) []float32 {
 
 // fakeStore is one post of two chunks, found by any query.
 type fakeStore struct {
-	post   semsearch.Post
-	chunks []semsearch.Chunk
-	asked  semsearch.Query
+	post     semsearch.Post
+	chunks   []semsearch.Chunk
+	asked    semsearch.Query
+	searched []string
 }
 
 func newFakeStore() *fakeStore {
@@ -62,7 +63,9 @@ func newFakeStore() *fakeStore {
 
 func (f *fakeStore) Find(_ context.Context, q semsearch.Query) (search.Found, error) {
 	f.asked = q
+	f.searched = append(f.searched, q.Text)
 	return search.Found{
+		Facets:     semsearch.Facets{Sources: []semsearch.FacetCount{{Value: "Other", Count: 4}, {Value: "Dana's Storage Notes", Count: 1}}},
 		Results:    []semsearch.Result{{ID: "p1", Title: f.post.Title, URL: f.post.URL, Score: 1}},
 		Candidates: []search.Candidate{{PostID: "p1", Score: 1, Chunks: []search.ChunkScore{{ChunkID: "c0", Score: 1}, {ChunkID: "c1", Score: 0.5}}}},
 	}, nil
@@ -170,5 +173,31 @@ func TestPick(t *testing.T) {
 	got := pick([]Candidate{mk("A b c d.", 1), mk("a  B c d.", 0.95), mk("E f g h.", 0.9), mk("I j k l.", 0.5)}, 3)
 	if len(got) != 2 || got[0].Text != "A b c d." || got[1].Text != "E f g h." {
 		t.Errorf("pick = %+v", got)
+	}
+}
+
+func TestAnswerer_ResolvesTheBlogAskedAbout(t *testing.T) {
+	f := newFakeStore()
+	a := newTestAnswerer(f)
+	got, err := a.Ask(context.Background(), semsearch.Query{Text: "what is the latest post about eviction on Dana's storage blog?", K: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.searched) != 2 || f.searched[0] != "Dana's storage blog" {
+		t.Errorf("searched %q, want the blog phrase first", f.searched)
+	}
+	if f.asked.Text != "eviction" || f.asked.Filter.Source != "Dana's Storage Notes" || f.asked.Sort != semsearch.SortDate {
+		t.Errorf("asked %+v", f.asked)
+	}
+	if got.Interpreted.Source != "Dana's Storage Notes" || got.Interpreted.SourceHint != "Dana's storage blog" {
+		t.Errorf("interpreted %+v", got.Interpreted)
+	}
+	// A blog no source stands out for: its words are searched with the topic.
+	f.searched = nil
+	if _, err := a.Ask(context.Background(), semsearch.Query{Text: "latest post about eviction on the blog about caches", K: 5}); err != nil {
+		t.Fatal(err)
+	}
+	if f.asked.Text != "eviction the blog about caches" || f.asked.Filter.Source != "" {
+		t.Errorf("unresolved blog: asked %+v", f.asked)
 	}
 }

@@ -21,11 +21,14 @@ type Features struct {
 	// in its chunk (0 when there is none, or it was not embedded): an
 	// answer often follows the sentence that restates the question.
 	Prev, Next float64
+	// Window is the cosine of the sentence read after the one before it
+	// (0 unless Weights.Window is set: it costs a second embedding).
+	Window float64
 }
 
 // Weights combine Features into a sentence's score.
 type Weights struct {
-	Cosine, Lexical, Post, Chunk, Prev, Next float64
+	Cosine, Lexical, Post, Chunk, Prev, Next, Window float64
 }
 
 // prescore is the score without the cosine, used to choose which
@@ -35,7 +38,7 @@ func (w Weights) prescore(f Features) float64 {
 }
 
 func (w Weights) score(f Features) float64 {
-	s := w.Cosine*f.Cosine + w.Prev*f.Prev + w.Next*f.Next + w.prescore(f)
+	s := w.Cosine*f.Cosine + w.Prev*f.Prev + w.Next*f.Next + w.Window*f.Window + w.prescore(f)
 	if f.Words > longSentence {
 		s -= longPenalty * math.Log(f.Words/longSentence)
 	}

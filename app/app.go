@@ -140,8 +140,8 @@ func (a *App) SearchPage(ctx context.Context, q semsearch.Query) (semsearch.Page
 	if err := q.Validate(); err != nil {
 		return semsearch.Page{}, err
 	}
-	q, in := answer.Interpret(q, a.now())
-	if err := q.Validate(); err != nil {
+	q, in, err := a.answerer.Interpret(ctx, q)
+	if err != nil {
 		return semsearch.Page{}, err
 	}
 	f, err := a.searcher.Find(ctx, q)

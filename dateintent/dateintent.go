@@ -121,7 +121,61 @@ func Parse(q string, now time.Time) semsearch.Interpretation {
 		take(m[:2])
 	}
 	in.Text = cutOut(q, cuts)
+	if in.Sort == semsearch.SortDate {
+		focus(&in)
+	}
 	return in
+}
+
+// A blog named in a question that asks for the newest post: "on
+// bnjoroge's Imprint blog", "on the blog with the deep dives on X, Y and
+// Z, what is ...". The clause runs to the question's end or to ", what".
+var reSource = regexp.MustCompile(`(?i)\b(?:on|from|in|at)\s+((?:the\s+|my\s+|your\s+)?(?:[^\s?,]+\s+){0,4}?blog(?:\s+(?:with|that|which|about|where|by|of)\b[^?]*?)?)(?:,\s*(?:what|which|who|where|when|how)\b|\?|$)`)
+
+// The topic of "the newest post on/about X" or "the newest X post".
+var (
+	reTopicAfter  = regexp.MustCompile(`(?i)\b(?:posts?|articles?|entries|entry|write-?ups?|pieces?)\s+(?:on|about|regarding|covering|discussing)\s+([^,?;]+)`)
+	reTopicBefore = regexp.MustCompile(`(?i)\b((?:[\p{L}\p{N}+#.-]+\s+){1,3}?)(?:posts?|articles?)\b`)
+)
+
+// focus narrows a "newest post about X on blog Y" question to its topic:
+// the blog clause goes to SourceHint, and when the topic is spelled out
+// ("post about X", "X post"), Text is the topic alone.
+func focus(in *semsearch.Interpretation) {
+	text := in.Text
+	if m := reSource.FindStringSubmatchIndex(text); m != nil {
+		in.SourceHint = strings.TrimSpace(text[m[2]:m[3]])
+		text = strings.TrimSpace(text[:m[0]] + " " + text[m[3]:])
+	}
+	if m := reTopicAfter.FindStringSubmatch(text); m != nil && hasTopic(m[1]) {
+		text = strings.TrimSpace(m[1])
+	} else if m := reTopicBefore.FindStringSubmatch(text); m != nil {
+		// The content words just before "post".
+		var topic []string
+		for _, w := range strings.Fields(m[1]) {
+			if !semsearch.IsStopword(strings.ToLower(w)) {
+				topic = append(topic, w)
+			} else {
+				topic = topic[:0]
+			}
+		}
+		if len(topic) > 0 {
+			text = strings.Join(topic, " ")
+		}
+	}
+	text = strings.Join(strings.Fields(text), " ")
+	if hasTopic(text) {
+		in.Text = text
+	}
+}
+
+func hasTopic(s string) bool {
+	for _, w := range semsearch.Words(s) {
+		if !semsearch.IsStopword(w) {
+			return true
+		}
+	}
+	return false
 }
 
 // apply narrows in to the period [from, to) as the preposition says:

@@ -25,11 +25,16 @@ func TestParse(t *testing.T) {
 	}{
 		{"nothing", "how does fsync work", now, semsearch.Interpretation{Text: "how does fsync work"}},
 		{"latest", "latest post about Go generics", now, semsearch.Interpretation{
-			Text: "post about Go generics", Sort: semsearch.SortDate, Phrases: []string{"latest"}}},
+			Text: "Go generics", Sort: semsearch.SortDate, Phrases: []string{"latest"}}},
 		{"most recent keeps topic", "what is the most recent Python post on bnjoroge's Imprint blog?", now, semsearch.Interpretation{
-			Text: "what is Python post on bnjoroge's Imprint blog?", Sort: semsearch.SortDate, Phrases: []string{"the most recent"}}},
+			Text: "Python", Sort: semsearch.SortDate, Phrases: []string{"the most recent"}, SourceHint: "bnjoroge's Imprint blog"}},
+		{"the blog described, the topic after post on", "on the blog with the deep dives on microkernels, unikernels and hypervisors, what is the most recent post on mathematical optimization?", now, semsearch.Interpretation{
+			Text: "mathematical optimization", Sort: semsearch.SortDate, Phrases: []string{"the most recent"},
+			SourceHint: "the blog with the deep dives on microkernels, unikernels and hypervisors"}},
+		{"a topic word that is no post", "newest thoughts on blog engines", now, semsearch.Interpretation{
+			Text: "thoughts on blog engines", Sort: semsearch.SortDate, Phrases: []string{"newest"}}},
 		{"newest", "Newest Rust articles", now, semsearch.Interpretation{
-			Text: "Rust articles", Sort: semsearch.SortDate, Phrases: []string{"Newest"}}},
+			Text: "Rust", Sort: semsearch.SortDate, Phrases: []string{"Newest"}}},
 		{"in a year", "kubernetes operators in 2024", now, semsearch.Interpretation{
 			Text: "kubernetes operators", Since: day(2024, 1, 1), Until: end(2025, 1, 1), Phrases: []string{"in 2024"}}},
 		{"last year", "what did I write about raft last year", now, semsearch.Interpretation{
@@ -49,7 +54,7 @@ func TestParse(t *testing.T) {
 		{"after a year", "vector databases after 2022", now, semsearch.Interpretation{
 			Text: "vector databases", Since: day(2023, 1, 1), Phrases: []string{"after 2022"}}},
 		{"latest and a year", "latest ebpf post in 2025", now, semsearch.Interpretation{
-			Text: "ebpf post", Sort: semsearch.SortDate, Since: day(2025, 1, 1), Until: end(2026, 1, 1), Phrases: []string{"latest", "in 2025"}}},
+			Text: "ebpf", Sort: semsearch.SortDate, Since: day(2025, 1, 1), Until: end(2026, 1, 1), Phrases: []string{"latest", "in 2025"}}},
 		{"a number that is no year", "latency in 300 ms", now, semsearch.Interpretation{Text: "latency in 300 ms"}},
 		{"only a date phrase", "the latest", now, semsearch.Interpretation{
 			Text: "the latest", Sort: semsearch.SortDate, Phrases: []string{"the latest"}}},

@@ -35,9 +35,16 @@ type ChunkScore struct {
 	Score   float64
 }
 
-// recencyShare: with SortDate, the posts scoring at least this share of
-// the best post's score count as matching, and go first, newest first.
-const recencyShare = 0.8
+// With SortDate, the posts that match go first, newest first: those
+// whose best chunk's cosine to the query is at least recencyCosShare of
+// the best post's (the model judges topic better than word overlap: "the
+// latest post on mathematical optimization" is not one on compiler
+// optimizations), or, without vectors, whose fused score is at least
+// recencyShare of the best.
+const (
+	recencyCosShare = 0.75
+	recencyShare    = 0.8
+)
 
 // Find is Search with facets, candidates and the query vector.
 func (s *Searcher) Find(ctx context.Context, q semsearch.Query) (Found, error) {
@@ -48,7 +55,7 @@ func (s *Searcher) find(ctx context.Context, q semsearch.Query, facets bool) (Fo
 	if err := q.ValidateWithin(s.opts.MaxQueryRunes); err != nil {
 		return Found{}, err
 	}
-	chunks, vec, err := s.retrieve(ctx, q)
+	chunks, vec, vecHits, err := s.retrieve(ctx, q)
 	if err != nil {
 		return Found{}, err
 	}
@@ -69,7 +76,7 @@ func (s *Searcher) find(ctx context.Context, q semsearch.Query, facets bool) (Fo
 			return Found{}, fmt.Errorf("fetch posts: %w", err)
 		}
 		if byDate {
-			newestFirst(posts, meta)
+			newestFirst(posts, meta, bestCosine(vecHits))
 		}
 		if facets {
 			f.Facets = countFacets(posts, meta)
@@ -94,20 +101,44 @@ func (s *Searcher) find(ctx context.Context, q semsearch.Query, facets bool) (Fo
 	return f, nil
 }
 
-// newestFirst puts the posts scoring at least recencyShare of the best
-// first, newest first (undated ones last), then the others in score order.
-func newestFirst(posts []postHit, meta map[string]semsearch.Post) {
+// newestFirst puts the posts that match first, newest first (undated
+// ones last), then the others in score order. cos is each post's best
+// chunk cosine (nil without vectors).
+func newestFirst(posts []postHit, meta map[string]semsearch.Post, cos map[string]float64) {
 	if len(posts) == 0 {
 		return
 	}
-	floor := recencyShare * posts[0].score
-	n := 0
-	for n < len(posts) && posts[n].score >= floor {
-		n++
+	match := func(p postHit) bool { return p.score >= recencyShare*posts[0].score }
+	if len(cos) > 0 {
+		best := 0.0
+		for _, p := range posts {
+			best = max(best, cos[p.postID])
+		}
+		match = func(p postHit) bool { return best > 0 && cos[p.postID] >= recencyCosShare*best }
 	}
-	slices.SortStableFunc(posts[:n], func(a, b postHit) int {
+	var first, rest []postHit
+	for _, p := range posts {
+		if match(p) {
+			first = append(first, p)
+		} else {
+			rest = append(rest, p)
+		}
+	}
+	slices.SortStableFunc(first, func(a, b postHit) int {
 		return meta[b.postID].Published.Compare(meta[a.postID].Published)
 	})
+	copy(posts, append(first, rest...))
+}
+
+// bestCosine is each post's best chunk cosine among the vector hits.
+func bestCosine(hits []semsearch.Hit) map[string]float64 {
+	out := map[string]float64{}
+	for _, h := range hits {
+		if c, ok := out[h.PostID]; !ok || h.Score > c {
+			out[h.PostID] = h.Score
+		}
+	}
+	return out
 }
 
 // countFacets counts the posts by source, author and tag.

@@ -155,8 +155,9 @@ func (s *Searcher) Search(ctx context.Context, q semsearch.Query) ([]semsearch.R
 }
 
 // retrieve runs q's retrievers and fuses their rankings; it also returns
-// the query's vector (nil in lexical mode or when the embedder failed).
-func (s *Searcher) retrieve(ctx context.Context, q semsearch.Query) ([]scored, []float32, error) {
+// the query's vector and the vector hits (nil in lexical mode or when the
+// embedder failed).
+func (s *Searcher) retrieve(ctx context.Context, q semsearch.Query) ([]scored, []float32, []semsearch.Hit, error) {
 	text := strings.TrimSpace(q.Text)
 	mode := q.Mode
 	if mode == "" {
@@ -167,15 +168,15 @@ func (s *Searcher) retrieve(ctx context.Context, q semsearch.Query) ([]scored, [
 	case semsearch.ModeVector:
 		hits, v, err := s.vector(ctx, text, depth, q.Filter)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
-		return fromHits(hits), v, nil
+		return fromHits(hits), v, hits, nil
 	case semsearch.ModeLexical:
 		hits, err := s.store.LexicalSearch(ctx, text, depth, q.Filter, s.opts.BM25)
 		if err != nil {
-			return nil, nil, fmt.Errorf("search %q: %w", text, err)
+			return nil, nil, nil, fmt.Errorf("search %q: %w", text, err)
 		}
-		return fromHits(hits), nil, nil
+		return fromHits(hits), nil, nil, nil
 	}
 	// Hybrid. The query embedding dominates latency: run lexical alongside it.
 	var lex []semsearch.Hit
@@ -187,18 +188,18 @@ func (s *Searcher) retrieve(ctx context.Context, q semsearch.Query) ([]scored, [
 	vec, v, vecErr := s.vector(ctx, text, depth, q.Filter)
 	wg.Wait()
 	if lexErr != nil {
-		return nil, nil, fmt.Errorf("search %q: %w", text, lexErr)
+		return nil, nil, nil, fmt.Errorf("search %q: %w", text, lexErr)
 	}
 	switch {
 	case vecErr == nil:
-		return fuse(s.opts, vec, lex), v, nil
+		return fuse(s.opts, vec, lex), v, vec, nil
 	case ctx.Err() == nil:
 		// Keyword results beat an error while the embedder is down or
 		// slower than QueryEmbedTimeout.
 		s.opts.Logger.Warn("vector retrieval failed: hybrid search answered from the lexical index only", "error", vecErr)
-		return fromHits(lex), nil, nil
+		return fromHits(lex), nil, nil, nil
 	default:
-		return nil, nil, vecErr
+		return nil, nil, nil, vecErr
 	}
 }
 

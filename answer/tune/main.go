@@ -68,7 +68,8 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	a := answer.New(search.New(st, m), st, m, answer.Options{MaxEmbedded: 1000, ChunksPerPost: *chunks, Posts: *posts})
+	a := answer.New(search.New(st, m), st, m, answer.Options{MaxEmbedded: 1000, ChunksPerPost: *chunks, Posts: *posts,
+		Weights: answer.Weights{Cosine: 1, Window: 1}}) // Window set: every feature computed
 	var all []question
 	for _, q := range qs {
 		sc, err := a.Score(ctx, semsearch.Query{Text: q.Q, K: semsearch.DefaultK})
@@ -108,14 +109,19 @@ func run() error {
 	fmt.Printf("best sentence cosine: unanswerable %.3f\n  answerable %.3f\n", un, ans)
 
 	best, bestAt1 := answer.DefaultWeights, -1.0
-	for _, wl := range []float64{0, 0.1, 0.2, 0.3, 0.5} {
-		for _, wp := range []float64{0, 0.1, 0.2, 0.4} {
-			for _, wc := range []float64{0, 0.1, 0.2} {
-				for _, wprev := range []float64{0, 0.2, 0.4, 0.6, 0.8} {
-					for _, wnext := range []float64{0, 0.2, 0.4} {
-						w := answer.Weights{Cosine: 1, Lexical: wl, Post: wp, Chunk: wc, Prev: wprev, Next: wnext}
-						if at1 := answerAt1(all, w); at1 > bestAt1+1e-9 {
-							best, bestAt1 = w, at1
+	for _, wl := range []float64{-0.4, -0.2, -0.1, 0, 0.1, 0.3} {
+		for _, wp := range []float64{0, 0.1, 0.2, 0.4, 0.8} {
+			for _, wc := range []float64{0, 0.1, 0.2, 0.4} {
+				for _, wprev := range []float64{0, 0.2, 0.4} {
+					for _, wwin := range []float64{0, 0.5, 1, 2} {
+						for _, wcos := range []float64{0, 0.5, 1} {
+							if wcos == 0 && wwin == 0 {
+								continue
+							}
+							w := answer.Weights{Cosine: wcos, Lexical: wl, Post: wp, Chunk: wc, Prev: wprev, Window: wwin}
+							if at1 := answerAt1(all, w); at1 > bestAt1+1e-9 {
+								best, bestAt1 = w, at1
+							}
 						}
 					}
 				}
