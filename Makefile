@@ -7,7 +7,7 @@ ADDR    ?= 127.0.0.1:8080
 
 export SEMSEARCH_MODELS := $(abspath $(MODELS))
 
-.PHONY: build run test model bench bench-embed bench-quality fuzz load vet clean
+.PHONY: build run test model bench bench-embed bench-quality bench-poll fuzz load vet clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/semsearch
@@ -29,6 +29,10 @@ test: model vet
 
 bench:
 	bash scripts/bench.sh
+
+# Polling 50 and 500 loopback feeds of 20 items: first poll, then no-change re-polls.
+bench-poll:
+	$(GO) test -run '^$$' -bench 'BenchmarkPoller_Feeds' -benchtime 5x -timeout 30m ./sources/
 
 bench-embed: model
 	bash scripts/bench-embed.sh $(MODELS)

@@ -48,20 +48,24 @@ func (s *storeSink) IngestPosts(ctx context.Context, source string, posts []sems
 	if fail != nil {
 		return rep, fail
 	}
+	// One embedding call for the whole batch, as app.IngestPosts makes.
 	var docs []index.Doc
+	var texts []string
 	for _, p := range posts {
 		chunks := chunk.Split(p, chunk.Options{})
-		texts := make([]string, len(chunks))
-		for i, c := range chunks {
-			texts[i] = c.Context
+		for _, c := range chunks {
+			texts = append(texts, c.Context)
 		}
-		vecs, err := s.emb.EmbedPassages(ctx, texts)
-		if err != nil {
-			return rep, err
-		}
-		docs = append(docs, index.Doc{Post: p, Chunks: chunks, Vecs: vecs})
+		docs = append(docs, index.Doc{Post: p, Chunks: chunks})
 		rep.Posts++
 		rep.Chunks += len(chunks)
+	}
+	vecs, err := s.emb.EmbedPassages(ctx, texts)
+	if err != nil {
+		return rep, err
+	}
+	for i := range docs {
+		docs[i].Vecs, vecs = vecs[:len(docs[i].Chunks)], vecs[len(docs[i].Chunks):]
 	}
 	return rep, s.store.PutMany(ctx, docs)
 }
@@ -69,7 +73,7 @@ func (s *storeSink) IngestPosts(ctx context.Context, source string, posts []sems
 // harness is a poller over a real store in a temp dir, a fake embedding
 // server, real HTTP clients and a fake clock.
 type harness struct {
-	t     *testing.T
+	t     testing.TB
 	dir   string
 	store *index.Store
 	sink  *storeSink
@@ -79,7 +83,7 @@ type harness struct {
 	opts  Options
 }
 
-func newHarness(t *testing.T, tweak ...func(*Options, *fetch.Options)) *harness {
+func newHarness(t testing.TB, tweak ...func(*Options, *fetch.Options)) *harness {
 	t.Helper()
 	h := &harness{t: t, dir: t.TempDir(), embed: fakeembed.New(), clock: fakeclock.New(t0)}
 	t.Cleanup(h.embed.Close)
