@@ -84,3 +84,15 @@ type PollReport struct {
 	Unchanged  int    `json:"unchanged"`
 	Error      string `json:"error,omitempty"`
 }
+
+// PollStats counts the poller's work since the process started, for
+// /metrics. Maps are keyed by result: Fetches by the HTTP outcome of each
+// source's main document ("200", "304", "error"), Polls by poll outcome
+// ("updated", "not_modified", "error").
+type PollStats struct {
+	Fetches     map[string]uint64
+	Polls       map[string]uint64
+	PollSeconds float64 // total time spent polling
+	Due         int     // sources claimed at the scheduler's last pass
+	InFlight    int     // polls running now
+}

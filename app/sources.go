@@ -163,3 +163,11 @@ func (a *App) PollSources(ctx context.Context, all bool) ([]sources.Result, erro
 	}
 	return a.poller.PollDue(ctx, all)
 }
+
+// PollStats counts the poller's work since Open, for /metrics.
+func (a *App) PollStats() semsearch.PollStats {
+	if a.poller == nil {
+		return semsearch.PollStats{}
+	}
+	return a.poller.Stats()
+}

@@ -117,6 +117,7 @@ func writeRuntime(b *strings.Builder) {
 func (s *Server) serveMetrics(c echo.Context) error {
 	var b strings.Builder
 	s.metrics.write(&b)
+	s.writePollStats(&b)
 	writeRuntime(&b)
 	return c.Blob(http.StatusOK, "text/plain; version=0.0.4; charset=utf-8", []byte(b.String()))
 }

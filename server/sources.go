@@ -2,7 +2,10 @@ package server
 
 import (
 	"context"
+	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -110,4 +113,36 @@ func sourceID(c echo.Context) (int64, error) {
 		return 0, invalidf("source id must be a positive integer, got %q", raw)
 	}
 	return id, nil
+}
+
+// PollStatser reports the poller's counters for /metrics; a SourceService
+// that implements it has them shown.
+type PollStatser interface {
+	PollStats() semsearch.PollStats
+}
+
+// writePollStats adds the poller's counters to /metrics.
+func (s *Server) writePollStats(b *strings.Builder) {
+	ps, ok := s.svc.Sources.(PollStatser)
+	if !ok {
+		return
+	}
+	st := ps.PollStats()
+	b.WriteString("# HELP semsearch_source_fetches_total Fetches of subscribed sources by result (200, 304, error).\n")
+	b.WriteString("# TYPE semsearch_source_fetches_total counter\n")
+	for _, k := range slices.Sorted(maps.Keys(st.Fetches)) {
+		fmt.Fprintf(b, "semsearch_source_fetches_total{result=%s} %d\n", quoteLabel(k), st.Fetches[k])
+	}
+	b.WriteString("# HELP semsearch_source_polls_total Polls of subscribed sources by outcome (updated, not_modified, error).\n")
+	b.WriteString("# TYPE semsearch_source_polls_total counter\n")
+	for _, k := range slices.Sorted(maps.Keys(st.Polls)) {
+		fmt.Fprintf(b, "semsearch_source_polls_total{result=%s} %d\n", quoteLabel(k), st.Polls[k])
+	}
+	b.WriteString("# HELP semsearch_source_poll_seconds_total Time spent polling subscribed sources.\n")
+	b.WriteString("# TYPE semsearch_source_poll_seconds_total counter\n")
+	fmt.Fprintf(b, "semsearch_source_poll_seconds_total %s\n", strconv.FormatFloat(st.PollSeconds, 'g', -1, 64))
+	b.WriteString("# HELP semsearch_sources_due Sources claimed at the poller's last pass.\n# TYPE semsearch_sources_due gauge\n")
+	fmt.Fprintf(b, "semsearch_sources_due %d\n", st.Due)
+	b.WriteString("# HELP semsearch_source_polls_in_flight Polls running now.\n# TYPE semsearch_source_polls_in_flight gauge\n")
+	fmt.Fprintf(b, "semsearch_source_polls_in_flight %d\n", st.InFlight)
 }

@@ -43,6 +43,16 @@ type pollOut struct {
 // pollSource polls one claimed source and records the outcome. pre is the
 // source's document when Add already fetched it.
 func (p *Poller) pollSource(ctx context.Context, sub semsearch.Subscription, pre *fetch.Response) Result {
+	start := time.Now()
+	res := p.poll(ctx, sub, pre)
+	if !errors.Is(res.Err, errAbandoned) {
+		p.stats.record(res, time.Since(start))
+	}
+	return res
+}
+
+// poll is pollSource without the counting.
+func (p *Poller) poll(ctx context.Context, sub semsearch.Subscription, pre *fetch.Response) Result {
 	now := p.opts.Clock.Now()
 	var out pollOut
 	var err error
@@ -240,8 +250,11 @@ func (p *Poller) abandon(sub semsearch.Subscription, now time.Time, cause error)
 			p.log.Warn("releasing abandoned poll", "source", semsearch.RedactURL(sub.URL), "error", err)
 		}
 	}
-	return Result{Source: sub, Outcome: Failed, Err: fmt.Errorf("poll abandoned: %w", cause)}
+	return Result{Source: sub, Outcome: Failed, Err: fmt.Errorf("%w: %w", errAbandoned, cause)}
 }
+
+// errAbandoned marks a poll given up on shutdown.
+var errAbandoned = errors.New("poll abandoned")
 
 // pollDocument polls a feed or a page: one conditional GET; a 304 or a
 // body identical to the last costs no parsing and no embedding.

@@ -46,6 +46,10 @@ func TestPoller_UnchangedFeedCostsOneRequest(t *testing.T) {
 	if got := h.embed.Requests(); got != embeds {
 		t.Errorf("304 polls made %d embedding calls", got-embeds)
 	}
+	st := h.p.Stats()
+	if st.Fetches["200"] != 1 || st.Fetches["304"] != 3 || st.Polls["updated"] != 1 || st.Polls["not_modified"] != 3 || st.InFlight != 0 {
+		t.Errorf("stats %+v", st)
+	}
 }
 
 // A server without validators answers 200 with the same body: the body
@@ -137,6 +141,9 @@ func TestPoller_BackoffOn500(t *testing.T) {
 	}
 	if n, _ := feed.counts(); n-before != len(want) {
 		t.Errorf("%d requests for %d polls", n-before, len(want))
+	}
+	if st := h.p.Stats(); st.Fetches["error"] != uint64(len(want)) || st.Polls["error"] != uint64(len(want)) {
+		t.Errorf("stats %+v", st)
 	}
 	if len(h.postIDs()) != 3 {
 		t.Error("posts lost while the feed failed")

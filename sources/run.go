@@ -35,6 +35,7 @@ func (p *Poller) Run(ctx context.Context) error {
 				p.log.Error("claiming due sources", "error", err)
 				failing = true
 			}
+			p.stats.setDue(len(subs))
 			for _, sub := range subs {
 				if !p.begin(sub.ID) {
 					continue // still polled since before its lease ran out

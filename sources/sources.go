@@ -194,6 +194,7 @@ type Poller struct {
 	inFlight map[int64]bool
 	hosts    map[string]*hostState
 	wake     chan struct{}
+	stats    pollStats
 }
 
 // hostState paces one host: how many polls of it run, and until when it

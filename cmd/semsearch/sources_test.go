@@ -164,6 +164,12 @@ func TestSemsearch_Subscriptions(t *testing.T) {
 	if len(polled.Sources) != 1 || polled.Sources[0].Result != "not_modified" || polled.Sources[0].HTTPStatus != 304 {
 		t.Errorf("poll now: %+v", polled)
 	}
+	_, _, metrics := send(t, "GET", srv.URL+"/metrics", nil)
+	for _, want := range []string{`semsearch_source_fetches_total{result="304"}`, `semsearch_source_polls_total{result="updated"}`, "semsearch_sources_due"} {
+		if !strings.Contains(string(metrics), want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
 	srv.stop(t)
 
 	// The registry survives the restart; the CLI shows it and polls it.
