@@ -27,5 +27,5 @@ func (c Calibration) Confidence(cos float64) float64 {
 // question and the next answerable one above it.
 var (
 	DefaultWeights     = Weights{Cosine: 1, Lexical: 0, Post: 0.4, Chunk: 0.2}
-	DefaultCalibration = Calibration{Bias: -2.771, Slope: 3.720, Threshold: 0.203}
+	DefaultCalibration = Calibration{Bias: -2.052, Slope: 2.817, Threshold: 0.278}
 )
