@@ -290,7 +290,9 @@ func (p *Poller) pollDocument(ctx context.Context, sub semsearch.Subscription, p
 		out.etag, out.lastMod = firstNonEmpty(out.etag, sub.ETag), firstNonEmpty(out.lastMod, sub.LastModified)
 		return out, nil
 	}
-	posts, _, err := ingest.ParseSource(resp.Body, resp.URL)
+	// Parsed against the redacted URL: the posts' source and any ID scoped
+	// by it must not carry the feed's credentials into the public API.
+	posts, _, err := ingest.ParseSource(resp.Body, semsearch.RedactURL(resp.URL))
 	if err != nil {
 		return out, err
 	}

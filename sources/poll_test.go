@@ -434,3 +434,30 @@ func TestCadence(t *testing.T) {
 		}
 	}
 }
+
+// A feed URL's credentials are used to fetch but end up nowhere a reader
+// sees: not in the posts' source, not in their IDs.
+func TestPoller_CredentialsStayOutOfPosts(t *testing.T) {
+	ctx := context.Background()
+	h := newHarness(t)
+	feed := newFeedHost(t, items3()...)
+	u := strings.Replace(feed.feedURL(), "http://", "http://me:s3cret@", 1) + "?token=t0k3n"
+	res := h.add(u, AddOptions{})
+	if res.Source.URL != u {
+		t.Errorf("the subscription keeps its URL to fetch: %s", res.Source.URL)
+	}
+	for _, id := range h.postIDs() {
+		p, err := h.store.Post(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range []string{p.ID, p.Source.URL, p.URL} {
+			if strings.Contains(v, "s3cret") || strings.Contains(v, "t0k3n") {
+				t.Errorf("post %s shows a secret: %q", id, v)
+			}
+		}
+	}
+	if hdr := feed.lastHeader(); hdr.Get("Authorization") == "" {
+		t.Error("the credentials were not sent")
+	}
+}

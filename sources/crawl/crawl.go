@@ -213,7 +213,7 @@ func (c *Crawler) Crawl(ctx context.Context, req Request) (Result, error) {
 		pace:     &pacer{clock: c.clock, delay: c.opts.Delay},
 		deadline: c.clock.Now().Add(c.opts.MaxDuration),
 		seen:     map[string]bool{},
-		source:   semsearch.Source{URL: req.Start},
+		source:   semsearch.Source{URL: semsearch.RedactURL(req.Start)}, // no credentials in what is shown
 	}
 	if req.Prefetched != nil {
 		r.pace.last = c.clock.Now() // that request counts for pacing
