@@ -261,6 +261,7 @@ func (a *Answerer) Score(ctx context.Context, q semsearch.Query) (Scored, error)
 	}
 	ts := questionTerms(q.Text)
 	lexicalFeatures(cands, ts)
+	typeFeatures(cands, q.Text)
 	// Embed the most promising sentences only: the cost bound.
 	for i := range cands {
 		cands[i].Score = a.opts.Weights.prescore(cands[i].Features)

@@ -201,3 +201,24 @@ func TestAnswerer_ResolvesTheBlogAskedAbout(t *testing.T) {
 		t.Errorf("unresolved blog: asked %+v", f.asked)
 	}
 }
+
+func TestTypeFeatures(t *testing.T) {
+	tests := []struct {
+		question, sentence string
+		want               float64
+	}{
+		{"why does the WAL keep growing?", "The WAL grows because a reader holds a snapshot.", 1},
+		{"why does the WAL keep growing?", "The WAL is a file next to the database.", 0},
+		{"how many levels of page tables does Linux keep?", "Linux, by default, maintains 3 levels of page tables.", 1},
+		{"what did training GPT-3 cost on the cheapest GPUs?", "The cost of training GPT-3 was $4.6 Million.", 1},
+		{"at what share of dirty data does eviction start?", "Eviction starts when dirty data is high.", 0},
+		{"how do Raft groups scale?", "Because each range has its own group.", 0}, // not a why question
+	}
+	for _, tt := range tests {
+		c := []Candidate{{AnswerSentence: semsearch.AnswerSentence{Text: tt.sentence}}}
+		typeFeatures(c, tt.question)
+		if c[0].Features.Type != tt.want {
+			t.Errorf("%q / %q: Type %v, want %v", tt.question, tt.sentence, c[0].Features.Type, tt.want)
+		}
+	}
+}

@@ -26,6 +26,6 @@ func (c Calibration) Confidence(cos float64) float64 {
 // and the threshold midway between the best-matching unanswerable
 // question and the next answerable one above it.
 var (
-	DefaultWeights     = Weights{Cosine: 1, Lexical: 0, Post: 0.4, Chunk: 0.2}
-	DefaultCalibration = Calibration{Bias: -2.052, Slope: 2.817, Threshold: 0.278}
+	DefaultWeights     = Weights{Cosine: 1, Lexical: 0, Post: 0.4, Chunk: 0.2, Type: 0.1}
+	DefaultCalibration = Calibration{Bias: -1.503, Slope: 2.045, Threshold: 0.331}
 )

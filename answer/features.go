@@ -2,6 +2,7 @@ package answer
 
 import (
 	"math"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -24,11 +25,15 @@ type Features struct {
 	// Window is the cosine of the sentence read after the one before it
 	// (0 unless Weights.Window is set: it costs a second embedding).
 	Window float64
+	// Type is 1 when the sentence has the kind of answer the question
+	// asks for: a reason for "why", a number for "how many/much", "what
+	// share", "what did it cost"; else 0.
+	Type float64
 }
 
 // Weights combine Features into a sentence's score.
 type Weights struct {
-	Cosine, Lexical, Post, Chunk, Prev, Next, Window float64
+	Cosine, Lexical, Post, Chunk, Prev, Next, Window, Type float64
 }
 
 // prescore is the score without the cosine, used to choose which
@@ -38,7 +43,7 @@ func (w Weights) prescore(f Features) float64 {
 }
 
 func (w Weights) score(f Features) float64 {
-	s := w.Cosine*f.Cosine + w.Prev*f.Prev + w.Next*f.Next + w.Window*f.Window + w.prescore(f)
+	s := w.Cosine*f.Cosine + w.Prev*f.Prev + w.Next*f.Next + w.Window*f.Window + w.Type*f.Type + w.prescore(f)
 	if f.Words > longSentence {
 		s -= longPenalty * math.Log(f.Words/longSentence)
 	}
@@ -125,3 +130,41 @@ func lexicalFeatures(cands []Candidate, ts terms) {
 // ScoreWith is a sentence's score under w (the tuning harness re-ranks
 // candidates with it).
 func ScoreWith(w Weights, f Features) float64 { return w.score(f) }
+
+// answerKind is the kind of answer a question asks for.
+type answerKind int
+
+const (
+	anyAnswer answerKind = iota
+	reason               // why ...?
+	quantity             // how many / how much / what share / what did it cost ...?
+)
+
+var (
+	reReasonQ   = regexp.MustCompile(`(?i)^\s*(why|what (makes|made|causes|caused)|how come)\b`)
+	reQuantityQ = regexp.MustCompile(`(?i)\b(how (many|much|long|big|fast)|what (share|percent(age)?|fraction|size|number)|at what|what did .{1,40}cost)\b`)
+	reReason    = regexp.MustCompile(`(?i)\b(because|since|due to|the (problem|reason|issue|catch) (is|was)|this means|as a result|so that|which means|otherwise)\b`)
+	reNumber    = regexp.MustCompile(`\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion|half|twice)\b`)
+)
+
+func kindOf(question string) answerKind {
+	switch {
+	case reQuantityQ.MatchString(question):
+		return quantity
+	case reReasonQ.MatchString(question):
+		return reason
+	}
+	return anyAnswer
+}
+
+// typeFeatures sets Features.Type for the question's kind of answer.
+func typeFeatures(cands []Candidate, question string) {
+	kind := kindOf(question)
+	for i := range cands {
+		t := strings.ToLower(cands[i].Text)
+		switch {
+		case kind == reason && reReason.MatchString(t), kind == quantity && reNumber.MatchString(t):
+			cands[i].Features.Type = 1
+		}
+	}
+}

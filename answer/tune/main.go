@@ -1,9 +1,10 @@
 // Command tune fits the answer stage on the dev questions: it scores every
 // candidate sentence of every question once (all of them embedded), then
-// searches sentence weights for answer@1 and fits the confidence
-// calibration (a logistic regression with non-negative slopes) on the
-// best sentence of each question, printing Go literals for
-// answer.DefaultWeights and answer.DefaultCalibration.
+// searches sentence weights for answer@1 (printing the best, and
+// answer.DefaultWeights with a few answer-type weights, for comparison) and
+// fits the confidence calibration (a logistic regression with a
+// non-negative slope) for answer.DefaultWeights, printing the Go literal
+// for answer.DefaultCalibration.
 //
 //	go run ./answer/tune --work /tmp/seeds-index --models models \
 //	    --questions ../shared/eval/seed_answer_questions.jsonl [--dump]
@@ -118,9 +119,11 @@ func run() error {
 							if wcos == 0 && wwin == 0 {
 								continue
 							}
-							w := answer.Weights{Cosine: wcos, Lexical: wl, Post: wp, Chunk: wc, Prev: wprev, Window: wwin}
-							if at1 := answerAt1(all, w); at1 > bestAt1+1e-9 {
-								best, bestAt1 = w, at1
+							for _, wtype := range []float64{0, 0.05, 0.1, 0.2} {
+								w := answer.Weights{Cosine: wcos, Lexical: wl, Post: wp, Chunk: wc, Prev: wprev, Window: wwin, Type: wtype}
+								if at1 := answerAt1(all, w); at1 > bestAt1+1e-9 {
+									best, bestAt1 = w, at1
+								}
 							}
 						}
 					}
@@ -130,10 +133,16 @@ func run() error {
 	}
 	fmt.Printf("default weights %+v: answer@1 %.4f\n", answer.DefaultWeights, answerAt1(all, answer.DefaultWeights))
 	fmt.Printf("best weights    %+v: answer@1 %.4f\n", best, bestAt1)
-	if *dump {
-		dumpAll(all, best)
+	for _, wt := range []float64{0.05, 0.1, 0.2, 0.3} {
+		w := answer.DefaultWeights
+		w.Type = wt
+		fmt.Printf("default weights, Type %.2f: answer@1 %.4f\n", wt, answerAt1(all, w))
 	}
-	return fitCalibration(all, best)
+	if *dump {
+		dumpAll(all, answer.DefaultWeights)
+	}
+	// The calibration is fitted for the weights in use.
+	return fitCalibration(all, answer.DefaultWeights)
 }
 
 // rerank orders a question's candidates under w, best first (indexes).

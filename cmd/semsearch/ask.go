@@ -18,6 +18,7 @@ func newAskCommand(env *cliEnv) *cobra.Command {
 		asJSON bool
 		k      int
 		mode   string
+		sort   string
 		filter filterFlags
 	)
 	cmd := &cobra.Command{
@@ -35,7 +36,7 @@ closest posts. Everything runs locally with the embedding model.`,
 			}
 			ctx := cmd.Context()
 			return env.withApp(ctx, func(a *app.App) error {
-				q := semsearch.Query{Text: strings.Join(args, " "), K: k, Mode: semsearch.Mode(mode), Filter: f}
+				q := semsearch.Query{Text: strings.Join(args, " "), K: k, Mode: semsearch.Mode(mode), Filter: f, Sort: semsearch.Sort(sort)}
 				start := time.Now()
 				ans, err := a.Ask(ctx, q)
 				if err != nil {
@@ -52,6 +53,7 @@ closest posts. Everything runs locally with the embedding model.`,
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the /api/ask body")
 	cmd.Flags().IntVarP(&k, "k", "k", 10, "number of posts listed (1..100)")
 	cmd.Flags().StringVar(&mode, "mode", string(semsearch.ModeHybrid), "hybrid, vector or lexical")
+	cmd.Flags().StringVar(&sort, "sort", "", "relevance (default) or date: the matching posts newest first")
 	filter.register(cmd)
 	return cmd
 }

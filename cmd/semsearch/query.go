@@ -17,6 +17,7 @@ func newSearchCommand(env *cliEnv) *cobra.Command {
 		asJSON bool
 		k      int
 		mode   string
+		sort   string
 		filter filterFlags
 	)
 	cmd := &cobra.Command{
@@ -30,7 +31,7 @@ func newSearchCommand(env *cliEnv) *cobra.Command {
 			}
 			ctx := cmd.Context()
 			return env.withApp(ctx, func(a *app.App) error {
-				q := semsearch.Query{Text: strings.Join(args, " "), K: k, Mode: semsearch.Mode(mode), Filter: f}
+				q := semsearch.Query{Text: strings.Join(args, " "), K: k, Mode: semsearch.Mode(mode), Filter: f, Sort: semsearch.Sort(sort)}
 				start := time.Now()
 				res, err := a.Search(ctx, q)
 				if err != nil {
@@ -47,6 +48,7 @@ func newSearchCommand(env *cliEnv) *cobra.Command {
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the /api/search body")
 	cmd.Flags().IntVarP(&k, "k", "k", 10, "number of posts (1..100)")
 	cmd.Flags().StringVar(&mode, "mode", string(semsearch.ModeHybrid), "hybrid, vector or lexical")
+	cmd.Flags().StringVar(&sort, "sort", "", "relevance (default) or date: the matching posts newest first")
 	filter.register(cmd)
 	return cmd
 }
