@@ -15,7 +15,6 @@ import (
 	"github.com/semsearch/semsearch/chunk"
 	"github.com/semsearch/semsearch/embed"
 	"github.com/semsearch/semsearch/gaps"
-	"github.com/semsearch/semsearch/index"
 	"github.com/semsearch/semsearch/ingest"
 	"github.com/semsearch/semsearch/querylog"
 	"github.com/semsearch/semsearch/search"
@@ -48,19 +47,22 @@ type App struct {
 // another model (run `semsearch reindex`) or the local weights are missing.
 func Open(ctx context.Context, cfg Config) (*App, error) {
 	cfg = cfg.withDefaults()
-	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
-		return nil, fmt.Errorf("create data dir %s: %w", cfg.DataDir, err)
-	}
-	lock, err := lockDir(cfg.DataDir, false)
-	if err != nil {
-		return nil, err
+	lock := &dirLock{} // a cluster backend keeps nothing in DataDir
+	if !cfg.remote() {
+		if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
+			return nil, fmt.Errorf("create data dir %s: %w", cfg.DataDir, err)
+		}
+		var err error
+		if lock, err = lockDir(cfg.DataDir, false); err != nil {
+			return nil, err
+		}
 	}
 	raw, tokens, err := openEmbedder(ctx, cfg)
 	if err != nil {
 		lock.unlock()
 		return nil, err
 	}
-	store, err := index.OpenWith(ctx, cfg.DataDir, raw.Model(), raw.Dims(), index.Options{Logger: cfg.Logger})
+	store, err := openStore(ctx, cfg, raw.Model(), raw.Dims())
 	if err != nil {
 		closeEmbedder(raw)
 		lock.unlock()

@@ -39,6 +39,11 @@ type Config struct {
 	EmbedDims    int
 	EmbedTimeout time.Duration
 
+	// Backend chooses where the index lives: BackendEmbedded ("" too) or
+	// BackendWeaviate (then Weaviate configures it and DataDir is unused).
+	Backend  string
+	Weaviate WeaviateConfig
+
 	Chunk  chunk.Options
 	Ingest ingest.Options
 	// Sources tunes the poller of subscribed sources; Poll makes Run poll

@@ -45,5 +45,8 @@ func lockDir(dir string, exclusive bool) (*dirLock, error) {
 }
 
 func (l *dirLock) unlock() error {
+	if l.f == nil { // no directory (a cluster backend)
+		return nil
+	}
 	return l.f.Close() // closing the descriptor releases the flock
 }

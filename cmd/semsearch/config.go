@@ -24,6 +24,8 @@ type globalFlags struct {
 	embedKey             string
 	embedDims            int
 	embedTimeout         time.Duration
+	backend              string
+	weaviate             app.WeaviateConfig
 	logLevel             string
 	logJSON              bool
 	envErrs              []error // malformed SEMSEARCH_* values
@@ -40,6 +42,13 @@ func (g *globalFlags) register(cmd *cobra.Command) {
 	f.StringVar(&g.embedKey, "embed-key", envString("SEMSEARCH_EMBED_KEY", ""), "API key for the embedding server (env SEMSEARCH_EMBED_KEY)")
 	f.IntVar(&g.embedDims, "embed-dims", g.envInt("SEMSEARCH_EMBED_DIMS", 0), "embedding dimensions to request, 0 = the model's own (env SEMSEARCH_EMBED_DIMS)")
 	f.DurationVar(&g.embedTimeout, "embed-timeout", g.envDuration("SEMSEARCH_EMBED_TIMEOUT", 30*time.Second), "per-request timeout for the embedding server (env SEMSEARCH_EMBED_TIMEOUT)")
+	f.StringVar(&g.backend, "backend", envString("SEMSEARCH_BACKEND", app.BackendEmbedded), "where the index lives: embedded (SQLite in --data) or weaviate (a cluster at --weaviate-url) (env SEMSEARCH_BACKEND)")
+	f.StringVar(&g.weaviate.URL, "weaviate-url", envString("SEMSEARCH_WEAVIATE_URL", ""), "Weaviate base URL, e.g. http://127.0.0.1:8080 (env SEMSEARCH_WEAVIATE_URL)")
+	f.StringVar(&g.weaviate.APIKey, "weaviate-key", envString("SEMSEARCH_WEAVIATE_KEY", ""), "Weaviate API key (env SEMSEARCH_WEAVIATE_KEY)")
+	f.StringVar(&g.weaviate.Prefix, "weaviate-prefix", envString("SEMSEARCH_WEAVIATE_PREFIX", "Semsearch"), "class name prefix, one per index (env SEMSEARCH_WEAVIATE_PREFIX)")
+	f.DurationVar(&g.weaviate.Timeout, "weaviate-timeout", g.envDuration("SEMSEARCH_WEAVIATE_TIMEOUT", 30*time.Second), "bound on every Weaviate call, retries included (env SEMSEARCH_WEAVIATE_TIMEOUT)")
+	f.IntVar(&g.weaviate.Replication, "weaviate-replication", g.envInt("SEMSEARCH_WEAVIATE_REPLICATION", 0), "replication factor of new classes, 0 = 3 when the cluster has ≥ 3 nodes (env SEMSEARCH_WEAVIATE_REPLICATION)")
+	f.StringVar(&g.weaviate.Consistency, "weaviate-consistency", envString("SEMSEARCH_WEAVIATE_CONSISTENCY", "QUORUM"), "consistency of reads and writes: ONE, QUORUM or ALL (env SEMSEARCH_WEAVIATE_CONSISTENCY)")
 	f.StringVar(&g.logLevel, "log-level", envString("SEMSEARCH_LOG_LEVEL", "info"), "debug, info, warn or error (env SEMSEARCH_LOG_LEVEL)")
 	f.BoolVar(&g.logJSON, "log-json", envString("SEMSEARCH_LOG_FORMAT", "") == "json", "log as JSON lines (env SEMSEARCH_LOG_FORMAT=json)")
 }
@@ -57,6 +66,8 @@ func (env *cliEnv) appConfig() app.Config {
 		EmbedKey:     g.embedKey,
 		EmbedDims:    g.embedDims,
 		EmbedTimeout: g.embedTimeout,
+		Backend:      g.backend,
+		Weaviate:     g.weaviate,
 		Logger:       env.log,
 	}
 }

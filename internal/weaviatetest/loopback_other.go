@@ -1,0 +1,7 @@
+//go:build !linux
+
+package weaviatetest
+
+import "errors"
+
+func loopbackUp() error { return errors.New("network namespaces need Linux") }
