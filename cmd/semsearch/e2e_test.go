@@ -18,10 +18,16 @@ import (
 // TestSemsearch_EndToEnd ingests testdata/ (and the real seeds when
 // ../shared is there) with the real binary and the local model, serves it on
 // a real port and checks every read and write endpoint; then restarts the
-// server on the same data dir and expects the same answers.
+// server on the same index and expects the same answers. The same suite runs
+// against a Weaviate cluster in TestSemsearch_EndToEndWeaviate.
 func TestSemsearch_EndToEnd(t *testing.T) {
+	endToEnd(t, []string{"SEMSEARCH_DATA=" + t.TempDir(), "SEMSEARCH_MODELS=" + modelsDir(t)})
+}
+
+// endToEnd is the suite, run by every backend: env selects it (and holds
+// the models dir).
+func endToEnd(t *testing.T, env []string) {
 	root := testenv.RepoRoot(t)
-	env := []string{"SEMSEARCH_DATA=" + t.TempDir(), "SEMSEARCH_MODELS=" + modelsDir(t)}
 
 	sources := []string{filepath.Join(root, "testdata")}
 	seeds := filepath.Join(root, "..", "shared", "seeds")

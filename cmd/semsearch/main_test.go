@@ -31,15 +31,24 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	binPath = filepath.Join(dir, "semsearch")
-	build := exec.Command("go", "build", "-o", binPath, ".")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
+	if b := os.Getenv(envTestBinary); b != "" {
+		binPath = b // a test re-run inside a network namespace reuses its parent's build
+	} else if err := buildBinary(binPath); err != nil {
 		fmt.Fprintln(os.Stderr, "build semsearch:", err)
 		os.Exit(1)
 	}
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+// envTestBinary passes the built binary to a test re-run in a namespace.
+const envTestBinary = "SEMSEARCH_TEST_BINARY"
+
+func buildBinary(path string) error {
+	build := exec.Command("go", "build", "-o", path, ".")
+	build.Stderr = os.Stderr
+	return build.Run()
 }
 
 // modelsDir returns the local weights directory, skipping (or failing in CI)

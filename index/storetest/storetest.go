@@ -66,7 +66,8 @@ func Run(t *testing.T, open Open) {
 	}
 }
 
-func unit(i int) []float32 {
+// Unit is a vector with a 1 at index i (mod Dims) and a little of everything else.
+func Unit(i int) []float32 {
 	v := make([]float32, Dims)
 	for j := range v {
 		v[j] = 0.01
@@ -75,7 +76,7 @@ func unit(i int) []float32 {
 	return v
 }
 
-// Doc builds a post with one chunk per text; chunk i gets unit(axes[i]).
+// Doc builds a post with one chunk per text; chunk i gets Unit(axes[i]).
 func Doc(id string, texts []string, axes []int) index.Doc {
 	p := semsearch.Post{
 		ID: id, Title: "Title " + id, URL: "https://example.test/" + id,
@@ -88,7 +89,7 @@ func Doc(id string, texts []string, axes []int) index.Doc {
 	off := 0
 	for i, t := range texts {
 		d.Chunks = append(d.Chunks, semsearch.Chunk{ID: fmt.Sprintf("%s#%d", id, i), PostID: id, Ordinal: i, Heading: "H", Text: t, Start: off, End: off + len(t)})
-		d.Vecs = append(d.Vecs, unit(axes[i]))
+		d.Vecs = append(d.Vecs, Unit(axes[i]))
 		off += len(t) + 2
 	}
 	return d
@@ -192,7 +193,7 @@ func roundTrip(t *testing.T, s Store) {
 func vectorOrder(t *testing.T, s Store) {
 	ctx := context.Background()
 	put(t, s, Doc("a", []string{"x", "y"}, []int{0, 1}), Doc("b", []string{"z"}, []int{2}))
-	hits, err := s.VectorSearch(ctx, unit(1), 3, semsearch.Filter{})
+	hits, err := s.VectorSearch(ctx, Unit(1), 3, semsearch.Filter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,13 +203,13 @@ func vectorOrder(t *testing.T, s Store) {
 	if hits[0].Score < 0.99 || hits[0].Score < hits[1].Score {
 		t.Errorf("scores %v: want cosine, best first", hits)
 	}
-	if hits, err := s.VectorSearch(ctx, unit(0), 1, semsearch.Filter{}); err != nil || len(hits) != 1 || hits[0].PostID != "a" {
+	if hits, err := s.VectorSearch(ctx, Unit(0), 1, semsearch.Filter{}); err != nil || len(hits) != 1 || hits[0].PostID != "a" {
 		t.Errorf("n=1: %v %v", hits, err)
 	}
 	if _, err := s.VectorSearch(ctx, make([]float32, Dims+1), 3, semsearch.Filter{}); !isKind(err, semsearch.EInvalid) {
 		t.Errorf("wrong dims: %v, want invalid", err)
 	}
-	if _, err := s.VectorSearch(ctx, unit(0), 0, semsearch.Filter{}); !isKind(err, semsearch.EInvalid) {
+	if _, err := s.VectorSearch(ctx, Unit(0), 0, semsearch.Filter{}); !isKind(err, semsearch.EInvalid) {
 		t.Errorf("n=0: %v, want invalid", err)
 	}
 }
@@ -262,7 +263,7 @@ func filtersCase(t *testing.T, s Store) {
 		{semsearch.Filter{Author: "Bob", Tag: "go"}, "b"},
 		{semsearch.Filter{Author: "nobody"}, ""},
 	} {
-		vh, err := s.VectorSearch(ctx, unit(0), 10, tc.f)
+		vh, err := s.VectorSearch(ctx, Unit(0), 10, tc.f)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -290,7 +291,7 @@ func replace(t *testing.T, s Store) {
 	if hits, _ := s.LexicalSearch(ctx, "old", 10, semsearch.Filter{}, semsearch.BM25Weights{}); len(hits) != 0 {
 		t.Errorf("old chunks still found lexically: %v", chunkIDs(hits))
 	}
-	if hits, _ := s.VectorSearch(ctx, unit(1), 10, semsearch.Filter{}); len(hits) != 1 || hits[0].ChunkID != "a#0" {
+	if hits, _ := s.VectorSearch(ctx, Unit(1), 10, semsearch.Filter{}); len(hits) != 1 || hits[0].ChunkID != "a#0" {
 		t.Errorf("vector after replace: %v", chunkIDs(hits))
 	}
 	if ch, _ := s.Chunks(ctx, []string{"a#0", "a#1"}); len(ch) != 1 || ch["a#0"].Text != "new one" {
@@ -316,7 +317,7 @@ func deleteCase(t *testing.T, s Store) {
 	if _, err := s.Post(ctx, "a"); !isKind(err, semsearch.ENotFound) {
 		t.Errorf("Post after Delete = %v", err)
 	}
-	if hits, _ := s.VectorSearch(ctx, unit(0), 10, semsearch.Filter{}); posts(hits) != "b" {
+	if hits, _ := s.VectorSearch(ctx, Unit(0), 10, semsearch.Filter{}); posts(hits) != "b" {
 		t.Errorf("vector after Delete: %v", chunkIDs(hits))
 	}
 	if hits, _ := s.LexicalSearch(ctx, "gone", 10, semsearch.Filter{}, semsearch.BM25Weights{}); len(hits) != 0 {

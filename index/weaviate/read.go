@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -29,10 +30,27 @@ type additional struct {
 	Vector   []float32 `json:"vector"`
 }
 
+// genNum is a generation as Weaviate returns it: a JSON number, maybe in
+// exponent form.
+type genNum int64
+
+func (g *genNum) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*g = 0
+		return nil
+	}
+	f, err := strconv.ParseFloat(string(b), 64)
+	if err != nil {
+		return fmt.Errorf("generation %s: %w", b, err)
+	}
+	*g = genNum(math.Round(f))
+	return nil
+}
+
 type chunkRow struct {
 	ChunkID    string     `json:"chunkId"`
 	PostID     string     `json:"postId"`
-	Gen        int64      `json:"gen"`
+	Gen        genNum     `json:"gen"`
 	Ordinal    int        `json:"ordinal"`
 	Heading    string     `json:"heading"`
 	Text       string     `json:"text"`
@@ -43,7 +61,7 @@ type chunkRow struct {
 
 type postRow struct {
 	PostID       string    `json:"postId"`
-	Gen          int64     `json:"gen"`
+	Gen          genNum    `json:"gen"`
 	Title        string    `json:"title"`
 	URL          string    `json:"url"`
 	Authors      []string  `json:"authors"`
@@ -107,7 +125,11 @@ func fields(names ...string) []graphql.Field {
 // to a slice).
 func (s *Store) get(ctx context.Context, what, class string, build func(*graphql.GetBuilder) *graphql.GetBuilder, out any) error {
 	return s.call(ctx, what, func(ctx context.Context) error {
-		b := s.c.GraphQL().Get().WithClassName(class).WithConsistencyLevel(s.opts.Consistency)
+		b := s.c.GraphQL().Get().WithClassName(class)
+		if s.replicated {
+			// GraphQL takes the argument only on a replicated class.
+			b = b.WithConsistencyLevel(s.opts.Consistency)
+		}
 		res, err := build(b).Do(ctx)
 		if err != nil {
 			return err
@@ -180,7 +202,7 @@ func (s *Store) visible(ctx context.Context, rows []chunkRow, hits []semsearch.H
 	}
 	out := hits[:0]
 	for i, h := range hits {
-		if g, ok := current[h.PostID]; ok && g == rows[i].Gen {
+		if g, ok := current[h.PostID]; ok && g == int64(rows[i].Gen) {
 			out = append(out, h)
 		}
 	}
@@ -341,7 +363,7 @@ func (s *Store) postGens(ctx context.Context, ids []string) (map[string]int64, e
 	}
 	out := make(map[string]int64, len(rows))
 	for _, r := range rows {
-		out[r.PostID] = r.Gen
+		out[r.PostID] = int64(r.Gen)
 	}
 	return out, nil
 }
@@ -432,7 +454,7 @@ func (s *Store) Chunks(ctx context.Context, ids []string) (map[string]semsearch.
 	}
 	out := make(map[string]semsearch.Chunk, len(ids))
 	for _, r := range rows {
-		if g, ok := current[r.PostID]; ok && g == r.Gen {
+		if g, ok := current[r.PostID]; ok && g == int64(r.Gen) {
 			out[r.ChunkID] = r.chunk()
 		}
 	}
@@ -456,7 +478,7 @@ func (s *Store) PostChunks(ctx context.Context, postID string) ([]semsearch.Chun
 	if !ok {
 		return nil, nil, semsearch.Errorf(semsearch.ENotFound, "post %q not found", postID)
 	}
-	rows, err := s.chunksOf(ctx, postID, r.Gen, true)
+	rows, err := s.chunksOf(ctx, postID, int64(r.Gen), true)
 	if err != nil {
 		return nil, nil, fmt.Errorf("read chunks of post %s: %w", postID, err)
 	}
@@ -478,7 +500,7 @@ func (s *Store) chunksOf(ctx context.Context, postID string, gen int64, withVect
 	err := s.get(ctx, "read chunks of a post", s.names.chunk, func(b *graphql.GetBuilder) *graphql.GetBuilder {
 		return b.WithFields(fl...).WithLimit(maxChunksPerPost).WithWhere(filters.Where().WithOperator(filters.And).WithOperands([]*filters.WhereBuilder{
 			filters.Where().WithPath([]string{"postId"}).WithOperator(filters.Equal).WithValueText(postID),
-			filters.Where().WithPath([]string{"gen"}).WithOperator(filters.Equal).WithValueInt(gen),
+			filters.Where().WithPath([]string{"gen"}).WithOperator(filters.Equal).WithValueNumber(float64(gen)),
 		}))
 	}, &rows)
 	slices.SortFunc(rows, func(a, b chunkRow) int { return cmp.Compare(a.Ordinal, b.Ordinal) })

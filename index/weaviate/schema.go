@@ -121,6 +121,7 @@ func (s *Store) checkReplication(ctx context.Context, nodes int) error {
 		if cls.ReplicationConfig != nil && cls.ReplicationConfig.Factor > 0 {
 			factor = cls.ReplicationConfig.Factor
 		}
+		s.replicated = factor > 1
 		if factor == 1 && nodes > 1 {
 			if !s.opts.AllowUnreplicated {
 				return semsearch.Errorf(semsearch.EInvalid, "class %s has no replication on a %d-node cluster: a node down would silently drop its share of every result", name, nodes)
@@ -167,7 +168,7 @@ func filterProps() []*models.Property {
 		keyProp("authorKeys", true),
 		keyProp("tagKeys", true),
 		numProp("published", "date"),
-		numProp("gen", "int"),
+		numProp("gen", "number"), // GraphQL Int is 32-bit: a float64 holds µs exactly
 	}
 }
 

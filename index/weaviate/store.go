@@ -94,6 +94,8 @@ type Store struct {
 	names classNames
 	model string
 	dims  int
+	// replicated: the classes have a replication factor above 1.
+	replicated bool
 
 	now     func() time.Time
 	genMu   sync.Mutex

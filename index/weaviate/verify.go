@@ -56,7 +56,7 @@ func (s *Store) Verify(ctx context.Context) error {
 			w := filters.Where().WithPath([]string{"postId"}).WithOperator(filters.Equal).WithValueText(id)
 			if p, ok := posts[id]; ok {
 				w = filters.Where().WithOperator(filters.And).WithOperands([]*filters.WhereBuilder{w,
-					filters.Where().WithPath([]string{"gen"}).WithOperator(filters.NotEqual).WithValueInt(p.Gen)})
+					filters.Where().WithPath([]string{"gen"}).WithOperator(filters.NotEqual).WithValueNumber(float64(p.Gen))})
 			}
 			if err := s.deleteChunks(ctx, w); err != nil {
 				return fmt.Errorf("verify index: sweep: %w", err)

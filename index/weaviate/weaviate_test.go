@@ -2,6 +2,7 @@ package weaviate_test
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"os"
 	"testing"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/semsearch/semsearch"
 	"github.com/semsearch/semsearch/app"
+	"github.com/semsearch/semsearch/index"
 	"github.com/semsearch/semsearch/index/storetest"
 	"github.com/semsearch/semsearch/index/weaviate"
 	"github.com/semsearch/semsearch/internal/weaviatetest"
@@ -41,8 +43,8 @@ func TestSingleNodeConforms(t *testing.T) {
 	t.Run("ModelMismatch", func(t *testing.T) {
 		open(t, c.URL(), "Mismatch", weaviate.Options{})
 		_, err := weaviate.Open(context.Background(), "other-model", storetest.Dims, weaviate.Options{URL: c.URL(), Prefix: "Mismatch"})
-		if e, ok := err.(*semsearch.Error); !ok && !isCode(err, semsearch.EConflict) {
-			t.Errorf("another model: %v (%v), want conflict", err, e)
+		if !isCode(err, semsearch.EConflict) {
+			t.Errorf("another model: %v, want conflict", err)
 		}
 		s, err := weaviate.Open(context.Background(), "", 0, weaviate.Options{URL: c.URL(), Prefix: "Mismatch"})
 		if err != nil {
@@ -65,15 +67,51 @@ func TestSingleNodeConforms(t *testing.T) {
 }
 
 func isCode(err error, code string) bool {
-	for err != nil {
-		if e, ok := err.(*semsearch.Error); ok {
-			return e.Code == code
-		}
-		u, ok := err.(interface{ Unwrap() error })
-		if !ok {
-			return false
-		}
-		err = u.Unwrap()
+	var e *semsearch.Error
+	return errors.As(err, &e) && e.Code == code
+}
+
+// TestClusterConforms runs the suite on a 3-node cluster (replication 3 by
+// default, QUORUM), then kills a node and expects reads and writes to go
+// on with 2 of 3.
+func TestClusterConforms(t *testing.T) {
+	if !weaviatetest.Isolate(t) {
+		return
 	}
-	return false
+	c := weaviatetest.Start(t, 3)
+	storetest.Run(t, func(t *testing.T, name string) storetest.Store {
+		return open(t, c.URL(), "Cluster"+name, weaviate.Options{})
+	})
+	t.Run("RefusesUnreplicated", func(t *testing.T) {
+		_, err := weaviate.Open(context.Background(), "test-model", storetest.Dims, weaviate.Options{URL: c.URL(), Prefix: "Unrepl", Replication: 1})
+		if !isCode(err, semsearch.EInvalid) {
+			t.Errorf("replication 1 on 3 nodes: %v, want invalid", err)
+		}
+	})
+	t.Run("NodeDown", func(t *testing.T) {
+		ctx := context.Background()
+		s := open(t, c.URL(), "Down", weaviate.Options{Timeout: 20 * time.Second})
+		if err := s.PutMany(ctx, []index.Doc{storetest.Doc("a", []string{"alpha"}, []int{0})}); err != nil {
+			t.Fatal(err)
+		}
+		victim := 2
+		t.Logf("killing %s (raft %s)", c.Nodes[victim].Name, c.RaftRole(victim))
+		c.Kill(victim)
+		start := time.Now()
+		if err := s.PutMany(ctx, []index.Doc{storetest.Doc("b", []string{"beta"}, []int{1})}); err != nil {
+			t.Errorf("write with a node down: %v", err)
+		}
+		hits, err := s.VectorSearch(ctx, storetest.Unit(1), 5, semsearch.Filter{})
+		if err != nil || len(hits) != 2 || hits[0].PostID != "b" {
+			t.Errorf("read with a node down: %v %v", hits, err)
+		}
+		if p, err := s.Post(ctx, "a"); err != nil || p.ID != "a" {
+			t.Errorf("Post with a node down: %v", err)
+		}
+		t.Logf("write + reads with a node down took %v", time.Since(start).Round(time.Millisecond))
+		c.Restart(victim)
+		if err := s.Verify(ctx); err != nil {
+			t.Errorf("Verify after the restart: %v", err)
+		}
+	})
 }

@@ -93,7 +93,7 @@ func (s *Store) PutMany(ctx context.Context, docs []index.Doc) error {
 	if len(committed) > 0 {
 		if err := s.deleteChunks(ctx, filters.Where().WithOperator(filters.And).WithOperands([]*filters.WhereBuilder{
 			filters.Where().WithPath([]string{"postId"}).WithOperator(filters.ContainsAny).WithValueText(committed...),
-			filters.Where().WithPath([]string{"gen"}).WithOperator(filters.LessThan).WithValueInt(gen),
+			filters.Where().WithPath([]string{"gen"}).WithOperator(filters.LessThan).WithValueNumber(float64(gen)),
 		})); err != nil {
 			// The write is committed and readers ignore the old chunks.
 			s.log.WarnContext(ctx, "weaviate: old chunks left behind (swept by the next write or Verify)", "posts", len(committed), "error", err)
@@ -102,7 +102,7 @@ func (s *Store) PutMany(ctx context.Context, docs []index.Doc) error {
 	if len(superseded) > 0 {
 		if err := s.deleteChunks(ctx, filters.Where().WithOperator(filters.And).WithOperands([]*filters.WhereBuilder{
 			filters.Where().WithPath([]string{"postId"}).WithOperator(filters.ContainsAny).WithValueText(superseded...),
-			filters.Where().WithPath([]string{"gen"}).WithOperator(filters.Equal).WithValueInt(gen),
+			filters.Where().WithPath([]string{"gen"}).WithOperator(filters.Equal).WithValueNumber(float64(gen)),
 		})); err != nil {
 			s.log.WarnContext(ctx, "weaviate: superseded chunks left behind", "posts", len(superseded), "error", err)
 		}

@@ -334,3 +334,31 @@ func tail(path string, lines int) string {
 	}
 	return strings.Join(all, "\n")
 }
+
+// RaftRole returns node i's Raft state ("Leader", "Follower", …) as its
+// /v1/cluster/statistics reports it, or "unknown".
+func (c *Cluster) RaftRole(i int) string {
+	hc := &http.Client{Timeout: 5 * time.Second}
+	res, err := hc.Get(c.Nodes[i].URL + "/v1/cluster/statistics")
+	if err != nil {
+		return "unknown"
+	}
+	defer res.Body.Close()
+	var body struct {
+		Statistics []struct {
+			Name string `json:"name"`
+			Raft struct {
+				State string `json:"state"`
+			} `json:"raft"`
+		} `json:"statistics"`
+	}
+	if json.NewDecoder(res.Body).Decode(&body) != nil {
+		return "unknown"
+	}
+	for _, s := range body.Statistics {
+		if s.Name == c.Nodes[i].Name {
+			return s.Raft.State
+		}
+	}
+	return "unknown"
+}
