@@ -22,6 +22,9 @@ const reindexDir = ".reindex"
 func Reindex(ctx context.Context, cfg Config, progress Progress) (_ semsearch.IngestReport, err error) {
 	cfg = cfg.withDefaults()
 	var rep semsearch.IngestReport
+	if cfg.remote() {
+		return rep, semsearch.Errorf(semsearch.EInvalid, "reindex works on the embedded index; for a cluster, ingest again under a new --weaviate-prefix")
+	}
 	lock, err := lockDir(cfg.DataDir, true)
 	if err != nil {
 		return rep, err

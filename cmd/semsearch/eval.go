@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
+	"unicode"
 
 	"github.com/spf13/cobra"
 
@@ -168,5 +170,29 @@ func evalIndex(dir string) func(*app.Config) {
 	return func(c *app.Config) {
 		c.DataDir = dir
 		c.Search.MaxQueryRunes = semsearch.MaxTextRunes
+		if c.Backend == app.BackendWeaviate {
+			// One set of classes per evaluation index, beside the real one.
+			c.Weaviate.Prefix += "Eval" + classSafe(filepath.Base(dir))
+		}
 	}
+}
+
+// classSafe keeps the letters and digits of s, upper-casing the first of
+// each run, so that it can be part of a Weaviate class name.
+func classSafe(s string) string {
+	var b strings.Builder
+	up := true
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9':
+			if up {
+				r = unicode.ToUpper(r)
+			}
+			b.WriteRune(r)
+			up = false
+		default:
+			up = true
+		}
+	}
+	return b.String()
 }

@@ -95,6 +95,7 @@ func newRootCommand(env *cliEnv) *cobra.Command {
 		newStatsCommand(env),
 		newDeleteCommand(env),
 		newReindexCommand(env),
+		newMigrateCommand(env),
 		newEvalCommand(env),
 		newModelCommand(env),
 		newOpenAPICommand(env),
