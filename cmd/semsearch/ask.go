@@ -15,11 +15,12 @@ import (
 
 func newAskCommand(env *cliEnv) *cobra.Command {
 	var (
-		asJSON bool
-		k      int
-		mode   string
-		sort   string
-		filter filterFlags
+		asJSON  bool
+		k       int
+		mode    string
+		sort    string
+		literal bool
+		filter  filterFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "ask [flags] QUESTION",
@@ -36,7 +37,7 @@ closest posts. Everything runs locally with the embedding model.`,
 			}
 			ctx := cmd.Context()
 			return env.withApp(ctx, func(a *app.App) error {
-				q := semsearch.Query{Text: strings.Join(args, " "), K: k, Mode: semsearch.Mode(mode), Filter: f, Sort: semsearch.Sort(sort)}
+				q := semsearch.Query{Text: strings.Join(args, " "), K: k, Mode: semsearch.Mode(mode), Filter: f, Sort: semsearch.Sort(sort), Literal: literal}
 				start := time.Now()
 				ans, err := a.Ask(ctx, q)
 				if err != nil {
@@ -51,6 +52,7 @@ closest posts. Everything runs locally with the embedding model.`,
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the /api/ask body")
+	cmd.Flags().BoolVar(&literal, "literal", false, `ask the words as they are: date phrases ("latest", "in 2024") are not read as filters`)
 	cmd.Flags().IntVarP(&k, "k", "k", 10, "number of posts listed (1..100)")
 	cmd.Flags().StringVar(&mode, "mode", string(semsearch.ModeHybrid), "hybrid, vector or lexical")
 	cmd.Flags().StringVar(&sort, "sort", "", "relevance (default) or date: the matching posts newest first")
@@ -61,6 +63,7 @@ closest posts. Everything runs locally with the embedding model.`,
 // printAnswer prints the answer's sentences with their sources, or says
 // plainly that nothing answers, then the results.
 func printAnswer(w io.Writer, a semsearch.Answer) {
+	printInterpretation(w, a.Interpreted)
 	if a.Answered {
 		fmt.Fprintf(w, "Answer (confidence %.2f):\n\n", a.Confidence)
 		for _, s := range a.Sentences {
@@ -110,6 +113,27 @@ asked first, with the posts they came closest to: a list of posts to write.
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the /api/gaps body")
 	cmd.Flags().StringVar(&since, "since", "", "only questions asked since then (YYYY-MM-DD, RFC 3339, or a duration such as 720h)")
 	return cmd
+}
+
+// printInterpretation says how date phrases were read, when there were any.
+func printInterpretation(w io.Writer, in semsearch.Interpretation) {
+	if len(in.Phrases) == 0 {
+		return
+	}
+	var parts []string
+	if in.Sort == semsearch.SortDate {
+		parts = append(parts, "newest first")
+	}
+	if !in.Since.IsZero() {
+		parts = append(parts, "since "+in.Since.Format(time.DateOnly))
+	}
+	if !in.Until.IsZero() {
+		parts = append(parts, "until "+in.Until.Format(time.DateOnly))
+	}
+	if in.Source != "" {
+		parts = append(parts, "source "+in.Source)
+	}
+	fmt.Fprintf(w, "(read %q as: %s; searching %q; --literal to turn off)\n\n", strings.Join(in.Phrases, ", "), strings.Join(parts, ", "), in.Text)
 }
 
 func sinceFlag(raw string, now time.Time) (time.Time, error) {

@@ -108,7 +108,7 @@ func TestCLI_JSONContract(t *testing.T) {
 	}
 
 	out = cli(t, env, 0, "search", "--json", "--k", "5", "leader election votes")
-	if got := keysOf(t, out); !slices.Equal(got, []string{"mode", "query", "results", "took_ms"}) {
+	if got := keysOf(t, out); !slices.Equal(got, []string{"facets", "interpreted", "mode", "query", "results", "took_ms"}) {
 		t.Errorf("search --json keys %v", got)
 	}
 	var sr struct {

@@ -14,11 +14,12 @@ import (
 
 func newSearchCommand(env *cliEnv) *cobra.Command {
 	var (
-		asJSON bool
-		k      int
-		mode   string
-		sort   string
-		filter filterFlags
+		asJSON  bool
+		k       int
+		mode    string
+		sort    string
+		literal bool
+		filter  filterFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "search [flags] QUERY",
@@ -31,21 +32,23 @@ func newSearchCommand(env *cliEnv) *cobra.Command {
 			}
 			ctx := cmd.Context()
 			return env.withApp(ctx, func(a *app.App) error {
-				q := semsearch.Query{Text: strings.Join(args, " "), K: k, Mode: semsearch.Mode(mode), Filter: f, Sort: semsearch.Sort(sort)}
+				q := semsearch.Query{Text: strings.Join(args, " "), K: k, Mode: semsearch.Mode(mode), Filter: f, Sort: semsearch.Sort(sort), Literal: literal}
 				start := time.Now()
-				res, err := a.Search(ctx, q)
+				page, err := a.SearchPage(ctx, q)
 				if err != nil {
 					return err
 				}
 				if asJSON {
-					return writeJSON(env.stdout, wire.SearchResponse{Query: q.Text, Mode: q.Mode, TookMS: float64(time.Since(start).Microseconds()) / 1000, Results: wire.Results(res)})
+					return writeJSON(env.stdout, wire.NewSearchPage(q, page, float64(time.Since(start).Microseconds())/1000))
 				}
-				printResults(env.stdout, res)
+				printInterpretation(env.stdout, page.Interpreted)
+				printResults(env.stdout, page.Results)
 				return nil
 			})
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the /api/search body")
+	cmd.Flags().BoolVar(&literal, "literal", false, `search the words as they are: date phrases ("latest", "in 2024") are not read as filters`)
 	cmd.Flags().IntVarP(&k, "k", "k", 10, "number of posts (1..100)")
 	cmd.Flags().StringVar(&mode, "mode", string(semsearch.ModeHybrid), "hybrid, vector or lexical")
 	cmd.Flags().StringVar(&sort, "sort", "", "relevance (default) or date: the matching posts newest first")
