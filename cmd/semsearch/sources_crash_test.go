@@ -34,7 +34,10 @@ type growingFeed struct {
 
 func newGrowingFeed(t *testing.T, n, step int) *growingFeed {
 	g := &growingFeed{n: n, step: step}
-	g.Server = httptest.NewServer(http.HandlerFunc(g.serve))
+	// Assigned before Start: the handler reads g.URL, and the race detector
+	// cannot see the ordering through the semsearch process's requests.
+	g.Server = httptest.NewUnstartedServer(http.HandlerFunc(g.serve))
+	g.Start()
 	t.Cleanup(g.Close)
 	return g
 }
