@@ -49,6 +49,7 @@ func (g *globalFlags) register(cmd *cobra.Command) {
 	f.DurationVar(&g.weaviate.Timeout, "weaviate-timeout", g.envDuration("SEMSEARCH_WEAVIATE_TIMEOUT", 30*time.Second), "bound on every Weaviate call, retries included (env SEMSEARCH_WEAVIATE_TIMEOUT)")
 	f.IntVar(&g.weaviate.Replication, "weaviate-replication", g.envInt("SEMSEARCH_WEAVIATE_REPLICATION", 0), "replication factor of new classes, 0 = 3 when the cluster has ≥ 3 nodes (env SEMSEARCH_WEAVIATE_REPLICATION)")
 	f.StringVar(&g.weaviate.Consistency, "weaviate-consistency", envString("SEMSEARCH_WEAVIATE_CONSISTENCY", "QUORUM"), "consistency of reads and writes: ONE, QUORUM or ALL (env SEMSEARCH_WEAVIATE_CONSISTENCY)")
+	f.BoolVar(&g.weaviate.AllowUnreplicated, "weaviate-allow-unreplicated", false, "accept classes with replication 1 on a multi-node cluster (a node down then silently drops its share of every result)")
 	f.StringVar(&g.logLevel, "log-level", envString("SEMSEARCH_LOG_LEVEL", "info"), "debug, info, warn or error (env SEMSEARCH_LOG_LEVEL)")
 	f.BoolVar(&g.logJSON, "log-json", envString("SEMSEARCH_LOG_FORMAT", "") == "json", "log as JSON lines (env SEMSEARCH_LOG_FORMAT=json)")
 }
