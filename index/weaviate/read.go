@@ -233,7 +233,8 @@ func (s *Store) LexicalSearch(ctx context.Context, q string, n int, f semsearch.
 	if w == (semsearch.BM25Weights{}) {
 		w = semsearch.DefaultBM25Weights()
 	}
-	props := []string{boost("title", w.Title), boost("heading", w.Heading), boost("text", w.Text)}
+	props := []string{boost("titleStem", w.Title), boost("headingStem", w.Heading), boost("textStem", w.Text)}
+	terms = stemTerms(terms)
 	var rows []chunkRow
 	err := s.get(ctx, "lexical search", s.names.chunk, func(b *graphql.GetBuilder) *graphql.GetBuilder {
 		b = b.WithFields(append(slices.Clone(hitFields), scoreField)...).
@@ -258,6 +259,19 @@ func (s *Store) LexicalSearch(ctx context.Context, q string, n int, f semsearch.
 		kept = append(kept, r)
 	}
 	return s.visible(ctx, kept, hits, n)
+}
+
+// stemTerms stems the query terms, dropping repeats ("write", "writes").
+func stemTerms(terms []string) []string {
+	seen := make(map[string]bool, len(terms))
+	out := terms[:0]
+	for _, t := range terms {
+		if st := stemWord(t); st != "" && !seen[st] {
+			seen[st] = true
+			out = append(out, st)
+		}
+	}
+	return out
 }
 
 func boost(prop string, w float64) string {

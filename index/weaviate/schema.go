@@ -9,18 +9,33 @@ import (
 	"github.com/weaviate/weaviate/entities/models"
 
 	"github.com/semsearch/semsearch"
+	"github.com/semsearch/semsearch/index"
 )
 
 // SchemaVersion is the version of the classes this code reads and writes.
 // A cluster recording an older version is migrated at Open; a newer one is
 // refused (upgrade semsearch).
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // migrations[v-1] brings classes from version v-1 to v; version 1 creates
-// them. Each is idempotent, so an Open interrupted half-way runs it again.
+// them. Each is idempotent, so an Open interrupted half-way runs it again
+// (the meta object records the version only once all have run).
 var migrations = []func(ctx context.Context, s *Store, replicas int) error{
 	func(ctx context.Context, s *Store, replicas int) error { return s.createClasses(ctx, replicas) },
+	// 2: stemmed copies of title, heading and text for BM25 (stem.go);
+	// every stored post is written again to fill them.
+	func(ctx context.Context, s *Store, _ int) error {
+		for _, name := range stemProps {
+			if err := s.ensureProperty(ctx, s.names.chunk, textProp(name, true, "whitespace")); err != nil {
+				return err
+			}
+		}
+		return s.restoreAll(ctx)
+	},
 }
+
+// stemProps are the chunk properties BM25 searches (schema version 2).
+var stemProps = []string{"titleStem", "headingStem", "textStem"}
 
 // ns is the namespace of the UUIDs derived from semsearch IDs.
 var ns = uuid.MustParse("8f6b6f9e-3c54-4d0e-9d2b-5e6f5e1c9a11")
@@ -223,6 +238,51 @@ func (s *Store) ensureClass(ctx context.Context, cls *models.Class) error {
 		}
 		return s.c.Schema().ClassCreator().WithClass(cls).Do(ctx)
 	})
+}
+
+func (s *Store) ensureProperty(ctx context.Context, class string, p *models.Property) error {
+	return s.call(ctx, "add property "+p.Name, func(ctx context.Context) error {
+		cls, err := s.c.Schema().ClassGetter().WithClassName(class).Do(ctx)
+		if err != nil {
+			return err
+		}
+		for _, have := range cls.Properties {
+			if have.Name == p.Name {
+				return nil
+			}
+		}
+		return s.c.Schema().PropertyCreator().WithClassName(class).WithProperty(p).Do(ctx)
+	})
+}
+
+// restoreAll writes every stored post again from what the cluster holds
+// (a migration that adds derived properties). The model is not known yet
+// at migration time: vectors are written back as they are.
+func (s *Store) restoreAll(ctx context.Context) error {
+	ids, err := s.PostIDs(ctx)
+	if err != nil || len(ids) == 0 {
+		return err
+	}
+	s.log.InfoContext(ctx, "weaviate: rewriting every post for the new schema", "posts", len(ids))
+	var docs []index.Doc
+	for i, id := range ids {
+		p, err := s.Post(ctx, id)
+		if err != nil {
+			return err
+		}
+		chunks, vecs, err := s.PostChunks(ctx, id)
+		if err != nil {
+			return err
+		}
+		docs = append(docs, index.Doc{Post: p, Chunks: chunks, Vecs: vecs})
+		if len(docs) == 50 || i == len(ids)-1 {
+			if err := s.putMany(ctx, docs, true); err != nil {
+				return err
+			}
+			docs = docs[:0]
+		}
+	}
+	return nil
 }
 
 func (s *Store) readMeta(ctx context.Context) (metaRecord, bool, error) {

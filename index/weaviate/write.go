@@ -39,6 +39,12 @@ func (s *Store) nextGen() int64 {
 // posts of the call written and others not (each entirely); the call is
 // safe to retry.
 func (s *Store) PutMany(ctx context.Context, docs []index.Doc) error {
+	return s.putMany(ctx, docs, false)
+}
+
+// putMany is PutMany; trusted skips the dimension check (a migration
+// rewriting vectors read back before the model is known).
+func (s *Store) putMany(ctx context.Context, docs []index.Doc, trusted bool) error {
 	if len(docs) == 0 {
 		return nil
 	}
@@ -49,6 +55,10 @@ func (s *Store) PutMany(ctx context.Context, docs []index.Doc) error {
 			return semsearch.Errorf(semsearch.EInvalid, "post %d has an empty or repeated ID %q", d, doc.Post.ID)
 		}
 		seen[doc.Post.ID] = true
+		if trusted {
+			norms[d] = doc.Vecs
+			continue
+		}
 		norm, err := s.validate(doc)
 		if err != nil {
 			return err
@@ -192,6 +202,9 @@ func (s *Store) chunkObject(p semsearch.Post, c semsearch.Chunk, vec []float32, 
 	props["title"] = p.Title
 	props["heading"] = c.Heading
 	props["text"] = c.Text
+	props["titleStem"] = stemText(p.Title)
+	props["headingStem"] = stemText(c.Heading)
+	props["textStem"] = stemText(c.Text)
 	props["start"] = c.Start
 	props["end"] = c.End
 	return &models.Object{
