@@ -233,6 +233,9 @@ func lexical(t *testing.T, s Store) {
 	if hits, err := s.LexicalSearch(ctx, "Title", 10, semsearch.Filter{}, semsearch.BM25Weights{}); err != nil || len(hits) != 4 {
 		t.Errorf("title words match every chunk: %v %v", chunkIDs(hits), err)
 	}
+	if hits, err := s.LexicalSearch(ctx, "fox", 10, semsearch.Filter{}, semsearch.BM25Weights{Title: 5, Heading: 1, Text: 0.5}); err != nil || len(hits) != 2 {
+		t.Errorf("other weights: %v %v", chunkIDs(hits), err)
+	}
 	if hits, err := s.LexicalSearch(ctx, "SLEEP dogs", 10, semsearch.Filter{}, semsearch.BM25Weights{}); err != nil || len(hits) != 1 || hits[0].ChunkID != "a#1" {
 		t.Errorf("case-insensitive: %v %v", chunkIDs(hits), err)
 	}

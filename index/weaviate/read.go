@@ -233,7 +233,10 @@ func (s *Store) LexicalSearch(ctx context.Context, q string, n int, f semsearch.
 	if w == (semsearch.BM25Weights{}) {
 		w = semsearch.DefaultBM25Weights()
 	}
-	props := []string{boost("titleStem", w.Title), boost("headingStem", w.Heading), boost("textStem", w.Text)}
+	props := []string{"lexStem"}
+	if w != lexWeights {
+		props = []string{boost("titleStem", w.Title), boost("headingStem", w.Heading), boost("textStem", w.Text)}
+	}
 	terms = stemTerms(terms)
 	var rows []chunkRow
 	err := s.get(ctx, "lexical search", s.names.chunk, func(b *graphql.GetBuilder) *graphql.GetBuilder {

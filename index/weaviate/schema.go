@@ -35,7 +35,7 @@ var migrations = []func(ctx context.Context, s *Store, replicas int) error{
 }
 
 // stemProps are the chunk properties BM25 searches (schema version 2).
-var stemProps = []string{"titleStem", "headingStem", "textStem"}
+var stemProps = []string{"titleStem", "headingStem", "textStem", "lexStem"}
 
 // ns is the namespace of the UUIDs derived from semsearch IDs.
 var ns = uuid.MustParse("8f6b6f9e-3c54-4d0e-9d2b-5e6f5e1c9a11")

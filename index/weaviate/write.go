@@ -205,6 +205,7 @@ func (s *Store) chunkObject(p semsearch.Post, c semsearch.Chunk, vec []float32, 
 	props["titleStem"] = stemText(p.Title)
 	props["headingStem"] = stemText(c.Heading)
 	props["textStem"] = stemText(c.Text)
+	props["lexStem"] = lexField(p.Title, c.Heading, c.Text)
 	props["start"] = c.Start
 	props["end"] = c.End
 	return &models.Object{
