@@ -24,7 +24,8 @@ for backend in embedded weaviate; do
   port=$((port + 1))
   bin/semsearch serve --data "$work" --backend "$backend" --weaviate-prefix Bench --addr 127.0.0.1:$port --log-level warn --poll=false &
   pid=$!
-  until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 || curl -sf "http://127.0.0.1:$port/api/stats" >/dev/null 2>&1; do sleep 0.2; done
+  until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; do sleep 0.2; done
+  chunks=$(curl -s "http://127.0.0.1:$port/api/stats" | grep -o '"chunks":[0-9]*' | cut -d: -f2)
   head -5 "$work/q.txt" | while read -r q; do curl -s -o /dev/null "http://127.0.0.1:$port/api/search?k=10&q=$q"; done # warm-up
   while read -r q; do
     curl -s -o /dev/null -w '%{time_total}\n' "http://127.0.0.1:$port/api/search?k=10&q=$q"
@@ -33,6 +34,5 @@ for backend in embedded weaviate; do
   count=$(wc -l <"$work/$backend.lat")
   p50=$(awk -v n="$count" 'NR==int(n*0.5+0.5){printf "%.1f", $1*1000}' "$work/$backend.lat")
   p99=$(awk -v n="$count" 'NR==int(n*0.99+0.5){printf "%.1f", $1*1000}' "$work/$backend.lat")
-  chunks=$(curl -s "http://127.0.0.1:$port/api/stats" 2>/dev/null | grep -o '"chunks":[0-9]*' || true)
-  echo "$ds $backend queries=$count p50_ms=$p50 p99_ms=$p99"
+  echo "$ds $backend chunks=$chunks queries=$count p50_ms=$p50 p99_ms=$p99"
 done
