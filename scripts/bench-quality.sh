@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Retrieval quality: `semsearch eval` on every dataset × mode, printed as one
 # Markdown table next to the BM25 reference figures of the datasets' README,
-# plus the seed questions.
+# plus the seed questions; then the related-posts judgments (related ranking
+# beside the TF-IDF baseline) as a second table.
 #
 #   bash scripts/bench-quality.sh            (make bench-quality: after build + model)
 #
@@ -11,6 +12,7 @@
 #   DATASETS   dataset names to run              (default: every folder in $SHARED/datasets)
 #   MODES      retrieval modes                   (default "lexical vector hybrid")
 #   QUESTIONS  seed questions file, "" to skip   (default $SHARED/eval/seed_dev_questions.jsonl)
+#   RELATED    related-posts judgments, "" to skip (default $SHARED/eval/seed_related.jsonl)
 #   WORK       parent of the per-dataset index dirs (default: semsearch's cache dir,
 #              $XDG_CACHE_HOME/semsearch/eval/<dataset>-<model>)
 #   LOGS       where each run's stderr goes      (default a temp dir, printed)
@@ -28,6 +30,7 @@ BIN="${BIN:-bin/semsearch}"
 SHARED="${SHARED:-../shared}"
 MODES="${MODES:-lexical vector hybrid}"
 QUESTIONS="${QUESTIONS-$SHARED/eval/seed_dev_questions.jsonl}"
+RELATED="${RELATED-$SHARED/eval/seed_related.jsonl}"
 LOGS="${LOGS:-$(mktemp -d "${TMPDIR:-/tmp}/bench-quality.XXXXXX")}"
 mkdir -p "$LOGS"
 README="$SHARED/datasets/README.md"
@@ -109,10 +112,39 @@ if [ -n "$QUESTIONS" ]; then
 	fi
 fi
 
+related_rows=""
+if [ -n "$RELATED" ]; then
+	if [ -f "$RELATED" ]; then
+		out="$LOGS/related.txt" log="$LOGS/related.log"
+		work=()
+		if [ -n "${WORK:-}" ]; then
+			work=(--work "$WORK/questions")
+		fi
+		echo "bench-quality: related (log $log)" >&2
+		start=$SECONDS
+		if "$BIN" eval --related "$RELATED" "${work[@]}" "$@" >"$out" 2>"$log"; then
+			# The text table: system nDCG@5 P@5 strong@5 self empty targets.
+			related_rows="$(awk -v t="$((SECONDS - start))" 'NR > 1 {
+				printf "| %s | %s | %s | %s | %s | %s | %ss |\n", $1, $2, $3, $4, $5, $7, t }' "$out")"$'\n'
+		else
+			related_rows="| FAIL | | | | | | see $log |"$'\n'
+			status=1
+		fi
+	else
+		echo "bench-quality: $RELATED not found; skipping the related judgments" >&2
+	fi
+fi
+
 echo
 echo "| dataset | system | nDCG@10 | MRR@10 | R@10 | R@100 | Δ nDCG vs stem ref | queries | time |"
 echo "|---|---|---|---|---|---|---|---|---|"
 printf '%s' "$rows"
+if [ -n "$related_rows" ]; then
+	echo
+	echo "| related | nDCG@5 | P@5 | strong@5 | self | targets | time |"
+	echo "|---|---|---|---|---|---|---|"
+	printf '%s' "$related_rows"
+fi
 echo
 echo "BM25 ref: ../shared/tools/bm25_eval.py (k1=0.9 b=0.4; stem = Porter). Logs and JSON: $LOGS"
 exit $status

@@ -245,6 +245,55 @@ func TestCLI_EvalLongQueries(t *testing.T) {
 	}
 }
 
+// eval --related ingests the posts beside the judgments and prints the
+// related ranking beside the TF-IDF baseline.
+func TestCLI_EvalRelated(t *testing.T) {
+	fake := fakeembed.New()
+	defer fake.Close()
+	root := t.TempDir()
+	posts := map[string]string{
+		"ropes.md":  "# Ropes\n\nA rope is a balanced tree of strings that editors use for large buffers.\n",
+		"pieces.md": "# Piece tables\n\nA piece table keeps the original buffer and an add buffer; editors like it.\n",
+		"bread.md":  "# Sourdough\n\nFlour, water and salt; the starter ferments overnight.\n",
+	}
+	os.Mkdir(filepath.Join(root, "seeds"), 0o755)
+	os.Mkdir(filepath.Join(root, "eval"), 0o755)
+	for name, body := range posts {
+		if err := os.WriteFile(filepath.Join(root, "seeds", name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	judgments := filepath.Join(root, "eval", "related.jsonl")
+	os.WriteFile(judgments, []byte(`{"post": "Ropes", "related": {"Piece tables": 2}}`+"\n"), 0o644)
+	env := []string{"SEMSEARCH_EMBED_URL=" + fake.URL + "/v1", "SEMSEARCH_EMBED_MODEL=fake"}
+	out := cli(t, env, 0, "eval", "--related", judgments, "--json", "--work", t.TempDir())
+	var rep struct {
+		Dataset string `json:"dataset"`
+		Systems []struct {
+			System  string  `json:"system"`
+			NDCG    float64 `json:"ndcg@5"`
+			Self    int     `json:"self"`
+			Targets int     `json:"targets"`
+		} `json:"systems"`
+	}
+	if err := json.Unmarshal(out, &rep); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if rep.Dataset != "related" || len(rep.Systems) != 2 || rep.Systems[0].System != "related" || rep.Systems[1].System != "tfidf" {
+		t.Fatalf("eval --related --json: %s", out)
+	}
+	for _, s := range rep.Systems {
+		if s.Targets != 1 || s.Self != 0 {
+			t.Errorf("%s: %+v, want 1 target and never the target itself", s.System, s)
+		}
+	}
+	if rep.Systems[1].NDCG != 1 {
+		t.Errorf("tfidf nDCG@5 %v, want 1 (the piece table shares the most terms)", rep.Systems[1].NDCG)
+	}
+	// Exactly one of --dataset, --questions, --related.
+	cli(t, env, 2, "eval", "--related", judgments, "--questions", judgments)
+}
+
 // A reindex swaps the database file, so it must not run under a live server
 // (the server would keep writing to the replaced file); an ingest beside the
 // server is fine.
