@@ -23,3 +23,13 @@ func Normalize(v []float32) []float32 {
 	}
 	return out
 }
+
+// PostVectors is one post's chunk vectors as an index holds them: Vecs[i]
+// is the L2-normalised vector of chunk ChunkIDs[i]. The vectors belong to
+// the index: read them, never write them.
+type PostVectors struct {
+	PostID      string
+	ContentHash string
+	ChunkIDs    []string
+	Vecs        [][]float32
+}

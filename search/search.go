@@ -56,6 +56,8 @@ type Options struct {
 	Passages     int // best passages shown per post
 	PassageChars int // passage window in bytes around the first match; negative: whole chunk
 
+	Related RelatedOptions // the related-posts ranking (related.go)
+
 	QueryEmbedTimeout time.Duration // bound on embedding one query, retries included
 	MaxQueryRunes     int           // longest query accepted (0: semsearch.MaxQueryRunes)
 	Logger            *slog.Logger  // nil: discard
@@ -80,6 +82,7 @@ var defaultOptions = Options{
 	BM25:          semsearch.DefaultBM25Weights(),
 	Passages:      2,
 	PassageChars:  300,
+	Related:       defaultRelatedOptions,
 
 	QueryEmbedTimeout: 5 * time.Second,
 	MaxQueryRunes:     semsearch.MaxQueryRunes,
@@ -112,6 +115,7 @@ func (o Options) withDefaults() Options {
 	if o.PassageChars == 0 {
 		o.PassageChars = d.PassageChars
 	}
+	o.Related = o.Related.withDefaults()
 	if o.QueryEmbedTimeout <= 0 {
 		o.QueryEmbedTimeout = d.QueryEmbedTimeout
 	}
@@ -126,9 +130,10 @@ func (o Options) withDefaults() Options {
 
 // Searcher answers queries. It is safe for concurrent use.
 type Searcher struct {
-	store Index
-	emb   semsearch.Embedder
-	opts  Options
+	store   Index
+	emb     semsearch.Embedder
+	opts    Options
+	related relatedCache // the corpus Related reads, rebuilt on change
 }
 
 // New returns a Searcher with DefaultOptions(). emb must be the model the

@@ -264,33 +264,6 @@ func TestSearcher_EmptyIndex(t *testing.T) {
 	}
 }
 
-func TestSearcher_Related(t *testing.T) {
-	s, _ := newTestSearcher(t)
-	rs, err := s.Related(context.Background(), "car2", 3)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := resultIDs(rs)
-	if len(got) == 0 || got[0] != "car" {
-		t.Fatalf("related to car2 = %v, want car first", got)
-	}
-	for _, id := range got {
-		if id == "car2" || id == "car2-copy" {
-			t.Fatalf("related to car2 = %v: includes itself or its exact duplicate", got)
-		}
-	}
-	if len(got) > 3 {
-		t.Fatalf("%d results for k=3", len(got))
-	}
-	for _, r := range rs {
-		for _, p := range r.Passages {
-			if strings.Contains(p.Highlight, "<mark>") {
-				t.Fatalf("related passage is highlighted: %q", p.Highlight)
-			}
-		}
-	}
-}
-
 func TestSearcher_Similar(t *testing.T) {
 	s, _ := newTestSearcher(t)
 	rs, err := s.Similar(context.Background(), "a feline and her kitten", 2)
