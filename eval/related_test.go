@@ -215,3 +215,32 @@ func TestRunRelated(t *testing.T) {
 		t.Errorf("tfidf scores %+v, want 2 targets and never the target", s)
 	}
 }
+
+func FuzzLoadRelated(f *testing.F) {
+	f.Add([]byte(`{"post": "A", "related": {"B": 2, "c phrase": 1}}`))
+	f.Add([]byte("{\"post\": \"A\", \"related\": {\"B\": 1}}\n\n{"))
+	f.Add([]byte(`{"post": "A", "related": {}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(t.TempDir(), "r.jsonl")
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		js, err := LoadRelated(path)
+		if err != nil {
+			return
+		}
+		for _, j := range js {
+			if strings.TrimSpace(j.Post) == "" || len(j.Related) == 0 {
+				t.Errorf("loaded a judgment without a post or related posts: %+v", j)
+			}
+		}
+		// Any loaded judgments score within [0, 1] against any posts.
+		posts := []semsearch.Post{{ID: "1", Title: "A"}, {ID: "2", Title: "B"}}
+		s, err := EvaluateRelated(context.Background(), "", js, posts, func(context.Context, string, int) ([]string, error) {
+			return []string{"2", "1"}, nil
+		})
+		if err == nil && (s.NDCG5 < 0 || s.NDCG5 > 1+1e-9 || s.P5 < 0 || s.P5 > 1 || s.Strong5 < 0 || s.Strong5 > 1+1e-9) {
+			t.Errorf("scores out of [0, 1]: %+v", s)
+		}
+	})
+}

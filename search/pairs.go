@@ -12,14 +12,19 @@ import (
 type pairScanner struct {
 	rc      *relatedCorpus
 	t       int
-	same    float32 // SameSim
-	seenA   []bool  // scratch: target chunks with a same-text partner
+	same    float32   // SameSim
+	seenA   []bool    // scratch: target chunks with a same-text partner
+	tinv    []float32 // 1 / |a − mu| for each target chunk a
 	centred []float32
 }
 
 func newPairScanner(rc *relatedCorpus, t int, same float32) *pairScanner {
 	n := len(rc.posts[t].Vecs)
-	return &pairScanner{rc: rc, t: t, same: same, seenA: make([]bool, n)}
+	sc := &pairScanner{rc: rc, t: t, same: same, seenA: make([]bool, n), tinv: make([]float32, n)}
+	for i, norm := range rc.norm[t] {
+		sc.tinv[i] = 1 / norm
+	}
+	return sc
 }
 
 // scan compares post d with the target. It returns the best centred cosine
@@ -33,7 +38,7 @@ func newPairScanner(rc *relatedCorpus, t int, same float32) *pairScanner {
 // (a·b − a·mu − b·mu + |mu|²) / (|a − mu| |b − mu|): only a·b is per pair.
 func (sc *pairScanner) scan(d, passages int, dupShare float64) (best float32, top []int, dup bool) {
 	rc := sc.rc
-	ta, tm, tn := rc.posts[sc.t].Vecs, rc.dotM[sc.t], rc.norm[sc.t]
+	ta, tm, tinv := rc.posts[sc.t].Vecs, rc.dotM[sc.t], sc.tinv
 	db, dm, dn := rc.posts[d].Vecs, rc.dotM[d], rc.norm[d]
 	clear(sc.seenA)
 	sameB := 0
@@ -53,10 +58,12 @@ func (sc *pairScanner) scan(d, passages int, dupShare float64) (best float32, to
 				sc.seenA[i] = true
 				continue
 			}
-			if c := (raw - tm[i] + base) / (tn[i] * dn[j]); c > cb {
+			// Scaled by |a − mu| only: the best a for this b is the same.
+			if c := (raw - tm[i] + base) * tinv[i]; c > cb {
 				cb = c
 			}
 		}
+		cb /= dn[j]
 		if same {
 			sameB++
 		}
