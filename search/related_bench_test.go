@@ -7,6 +7,7 @@ package search
 
 import (
 	"context"
+	"runtime"
 	"testing"
 	"time"
 
@@ -76,4 +77,26 @@ func BenchmarkRelated_All_10k(b *testing.B) {
 		b.ReportMetric(time.Since(start).Seconds(), "s/all")
 		b.ReportMetric(float64(len(ids)), "posts")
 	}
+}
+
+// BenchmarkRelated_Memory_10k reports the heap the related corpus of a
+// 10k-chunk index holds beyond the index itself (its vectors are shared).
+func BenchmarkRelated_Memory_10k(b *testing.B) {
+	_, st, ids := openBenchRelated(b, 10_000)
+	ctx := context.Background()
+	var heap float64
+	for b.Loop() {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		s := NewWithOptions(st, &fixedEmbedder{}, Options{})
+		if _, err := s.Related(ctx, ids[0], 10); err != nil {
+			b.Fatal(err)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		heap = float64(after.HeapAlloc-before.HeapAlloc) / (1 << 20)
+		runtime.KeepAlive(s)
+	}
+	b.ReportMetric(heap, "heap-MB")
 }
