@@ -168,7 +168,7 @@ func TestPick_MMR(t *testing.T) {
 	if r := resemblance(a, a2); r < 0.2 || r >= defaultNearDuplicate {
 		t.Fatalf("resemblance(a, a2) = %.2f: the fixture should be alike but not a copy", r)
 	}
-	got := pick(Options{K: 3}.withDefaults(), self, cands)
+	got := pick(Options{K: 3, Lambda: 0.7}.withDefaults(), self, cands)
 	var urls []string
 	for _, e := range got {
 		urls = append(urls, strings.TrimPrefix(e.URL, "https://x/"))
@@ -176,7 +176,7 @@ func TestPick_MMR(t *testing.T) {
 	if strings.Join(urls, " ") != "a b a2" {
 		t.Errorf("MMR order %q, want a b a2", urls)
 	}
-	if got := pick(Options{K: 3, Lambda: 1}.withDefaults(), self, cands); got[1].URL != "https://x/a2" {
-		t.Errorf("Lambda 1 reordered: %+v", got)
+	if got := pick(Options{K: 3}.withDefaults(), self, cands); got[1].URL != "https://x/a2" {
+		t.Errorf("the default (Lambda 1) reordered: %+v", got)
 	}
 }
