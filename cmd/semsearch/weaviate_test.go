@@ -42,9 +42,10 @@ func TestSemsearch_EndToEndWeaviate(t *testing.T) {
 }
 
 // TestWeaviate_TwoServersAndAKilledNode puts two stateless `semsearch serve`
-// processes in front of one 3-node cluster (replication 3, QUORUM), runs a
-// bounded loop of searches and ingests through both while one node is
-// SIGKILLed, restarts it, and checks that every acknowledged post is
+// processes in front of one 3-node cluster (replication 3, QUORUM; each
+// server lists every node and fails over), runs a bounded loop of searches
+// and ingests through both while a follower, then the Raft leader, is
+// SIGKILLed and restarted, and checks that every acknowledged post is
 // searchable through both servers afterwards.
 func TestWeaviate_TwoServersAndAKilledNode(t *testing.T) {
 	if !isolate(t) {
@@ -60,9 +61,14 @@ func TestWeaviate_TwoServersAndAKilledNode(t *testing.T) {
 	defer pages.Close()
 	c := weaviatetest.Start(t, 3)
 	const key = "k"
-	env := func(node int) []string {
+	// Each server knows every node and fails over; they start on different nodes.
+	env := func(first int) []string {
+		var urls []string
+		for i := range c.Nodes {
+			urls = append(urls, c.Nodes[(first+i)%len(c.Nodes)].URL)
+		}
 		return []string{"SEMSEARCH_DATA=" + t.TempDir(), "SEMSEARCH_EMBED_URL=" + fake.URL + "/v1", "SEMSEARCH_EMBED_MODEL=fake",
-			"SEMSEARCH_BACKEND=weaviate", "SEMSEARCH_WEAVIATE_URL=" + c.Nodes[node].URL, "SEMSEARCH_WEAVIATE_TIMEOUT=20s"}
+			"SEMSEARCH_BACKEND=weaviate", "SEMSEARCH_WEAVIATE_URL=" + strings.Join(urls, ","), "SEMSEARCH_WEAVIATE_TIMEOUT=20s"}
 	}
 	// The first server creates the classes through node 0 before the other starts.
 	a := startServer(t, env(0), "--api-key", key, "--allow-private")
@@ -121,41 +127,52 @@ func TestWeaviate_TwoServersAndAKilledNode(t *testing.T) {
 		}
 	}
 
-	victim := 2 // no server talks to it directly
-	role := c.RaftRole(victim)
-	c.Kill(victim)
-	t.Logf("killed %s (raft %s)", c.Nodes[victim].Name, role)
-	const rounds = 12
-	failedSearches, failedWrites := 0, 0
-	start := time.Now()
-	var slowest time.Duration
-	for r := 0; r < rounds; r++ {
-		for _, s := range servers {
-			t0 := time.Now()
-			ok, err := found(s, acked[r%len(acked)])
-			if d := time.Since(t0); d > slowest {
-				slowest = d
-			}
-			if err != nil || !ok {
-				failedSearches++
-				t.Logf("search through %s with %s down: found=%v err=%v", s.URL, c.Nodes[victim].Name, ok, err)
+	// A follower first, then the Raft leader.
+	for _, want := range []string{"Follower", "Leader"} {
+		victim := -1
+		for i := range c.Nodes {
+			if c.RaftRole(i) == want {
+				victim = i
+				break
 			}
 		}
-		if ingest(servers[r%2], next) {
-			acked = append(acked, next)
-		} else {
-			failedWrites++
+		if victim < 0 {
+			t.Fatalf("no node is %s", want)
 		}
-		next++
+		c.Kill(victim)
+		t.Logf("killed %s (raft %s)", c.Nodes[victim].Name, want)
+		const rounds = 12
+		failedSearches, failedWrites := 0, 0
+		start := time.Now()
+		var slowest time.Duration
+		for r := 0; r < rounds; r++ {
+			for _, s := range servers {
+				t0 := time.Now()
+				ok, err := found(s, acked[r%len(acked)])
+				if d := time.Since(t0); d > slowest {
+					slowest = d
+				}
+				if err != nil || !ok {
+					failedSearches++
+					t.Logf("search through %s with %s down: found=%v err=%v", s.URL, c.Nodes[victim].Name, ok, err)
+				}
+			}
+			if ingest(servers[r%2], next) {
+				acked = append(acked, next)
+			} else {
+				failedWrites++
+			}
+			next++
+		}
+		t.Logf("with %s (%s) down: %d/%d searches failed, %d/%d writes failed, slowest search %v, loop %v",
+			c.Nodes[victim].Name, want, failedSearches, 2*rounds, failedWrites, rounds, slowest.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
+		if want == "Follower" && failedSearches > 0 {
+			t.Errorf("%d searches failed while a follower was down, want 0", failedSearches)
+		}
+		t0 := time.Now()
+		c.Restart(victim)
+		t.Logf("%s back and the cluster whole after %v", c.Nodes[victim].Name, time.Since(t0).Round(time.Millisecond))
 	}
-	t.Logf("with %s (%s) down: %d/%d searches failed, %d/%d writes failed, slowest search %v, loop %v",
-		c.Nodes[victim].Name, role, failedSearches, 2*rounds, failedWrites, rounds, slowest.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
-	if role != "Leader" && failedSearches > 0 {
-		t.Errorf("%d searches failed while a follower was down, want 0", failedSearches)
-	}
-	t0 := time.Now()
-	c.Restart(victim)
-	t.Logf("%s back and the cluster whole after %v", c.Nodes[victim].Name, time.Since(t0).Round(time.Millisecond))
 
 	// Every acknowledged post is searchable through both servers.
 	for _, n := range acked {

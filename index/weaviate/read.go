@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	client "github.com/weaviate/weaviate-go-client/v5/weaviate"
 	"math"
 	"slices"
 	"strconv"
@@ -124,8 +125,8 @@ func fields(names ...string) []graphql.Field {
 // get runs a GraphQL Get on class and decodes its rows into out (a pointer
 // to a slice).
 func (s *Store) get(ctx context.Context, what, class string, build func(*graphql.GetBuilder) *graphql.GetBuilder, out any) error {
-	return s.call(ctx, what, func(ctx context.Context) error {
-		b := s.c.GraphQL().Get().WithClassName(class)
+	return s.call(ctx, what, func(ctx context.Context, wc *client.Client) error {
+		b := wc.GraphQL().Get().WithClassName(class)
 		if s.replicated {
 			// GraphQL takes the argument only on a replicated class.
 			b = b.WithConsistencyLevel(s.opts.Consistency)
@@ -167,7 +168,7 @@ func (s *Store) VectorSearch(ctx context.Context, vec []float32, n int, f semsea
 	var rows []chunkRow
 	err = s.get(ctx, "vector search", s.names.chunk, func(b *graphql.GetBuilder) *graphql.GetBuilder {
 		b = b.WithFields(append(slices.Clone(hitFields), distanceField)...).
-			WithNearVector(s.c.GraphQL().NearVectorArgBuilder().WithVector(q)).WithLimit(fetchDepth(n))
+			WithNearVector((&graphql.NearVectorArgumentBuilder{}).WithVector(q)).WithLimit(fetchDepth(n))
 		if w := where(f); w != nil {
 			b = b.WithWhere(w)
 		}
@@ -241,7 +242,7 @@ func (s *Store) LexicalSearch(ctx context.Context, q string, n int, f semsearch.
 	var rows []chunkRow
 	err := s.get(ctx, "lexical search", s.names.chunk, func(b *graphql.GetBuilder) *graphql.GetBuilder {
 		b = b.WithFields(append(slices.Clone(hitFields), scoreField)...).
-			WithBM25(s.c.GraphQL().Bm25ArgBuilder().WithQuery(strings.Join(terms, " ")).WithProperties(props...)).
+			WithBM25((&graphql.BM25ArgumentBuilder{}).WithQuery(strings.Join(terms, " ")).WithProperties(props...)).
 			WithLimit(fetchDepth(n))
 		if wh := where(f); wh != nil {
 			b = b.WithWhere(wh)
@@ -580,8 +581,8 @@ func (s *Store) PostIDs(ctx context.Context) ([]string, error) {
 // count returns the number of objects of class (Aggregate meta count).
 func (s *Store) count(ctx context.Context, class string) (int, error) {
 	var n int
-	err := s.call(ctx, "count "+class, func(ctx context.Context) error {
-		res, err := s.c.GraphQL().Raw().WithQuery(fmt.Sprintf(`{Aggregate{%s{meta{count}}}}`, class)).Do(ctx)
+	err := s.call(ctx, "count "+class, func(ctx context.Context, wc *client.Client) error {
+		res, err := wc.GraphQL().Raw().WithQuery(fmt.Sprintf(`{Aggregate{%s{meta{count}}}}`, class)).Do(ctx)
 		if err != nil {
 			return err
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	client "github.com/weaviate/weaviate-go-client/v5/weaviate"
 
 	"github.com/google/uuid"
 	"github.com/weaviate/weaviate/entities/models"
@@ -25,6 +26,7 @@ var migrations = []func(ctx context.Context, s *Store, replicas int) error{
 	// 2: stemmed copies of title, heading and text for BM25 (stem.go);
 	// every stored post is written again to fill them.
 	func(ctx context.Context, s *Store, _ int) error {
+		s.enableAsync(ctx)
 		for _, name := range stemProps {
 			if err := s.ensureProperty(ctx, s.names.chunk, textProp(name, true, "whitespace")); err != nil {
 				return err
@@ -105,8 +107,8 @@ func (s *Store) init(ctx context.Context, model string, dims int) error {
 
 func (s *Store) nodeCount(ctx context.Context) (int, error) {
 	var n int
-	err := s.call(ctx, "list nodes", func(ctx context.Context) error {
-		st, err := s.c.Cluster().NodesStatusGetter().Do(ctx)
+	err := s.call(ctx, "list nodes", func(ctx context.Context, wc *client.Client) error {
+		st, err := wc.Cluster().NodesStatusGetter().Do(ctx)
 		if err != nil {
 			return err
 		}
@@ -124,9 +126,9 @@ func (s *Store) nodeCount(ctx context.Context) (int, error) {
 func (s *Store) checkReplication(ctx context.Context, nodes int) error {
 	for _, name := range []string{s.names.post, s.names.chunk, s.names.cache} {
 		var cls *models.Class
-		err := s.call(ctx, "read class "+name, func(ctx context.Context) error {
+		err := s.call(ctx, "read class "+name, func(ctx context.Context, wc *client.Client) error {
 			var err error
-			cls, err = s.c.Schema().ClassGetter().WithClassName(name).Do(ctx)
+			cls, err = wc.Schema().ClassGetter().WithClassName(name).Do(ctx)
 			return err
 		})
 		if err != nil {
@@ -189,7 +191,7 @@ func filterProps() []*models.Property {
 
 func (s *Store) createClasses(ctx context.Context, replicas int) error {
 	noVectors := func() map[string]any { return map[string]any{"skip": true} }
-	repl := &models.ReplicationConfig{Factor: int64(replicas)}
+	repl := &models.ReplicationConfig{Factor: int64(replicas), AsyncEnabled: replicas > 1}
 	post := &models.Class{
 		Class: s.names.post, Description: "semsearch posts (schema v1)", Vectorizer: "none",
 		VectorIndexConfig: noVectors(), ReplicationConfig: repl,
@@ -231,18 +233,37 @@ func (s *Store) createClasses(ctx context.Context, replicas int) error {
 }
 
 func (s *Store) ensureClass(ctx context.Context, cls *models.Class) error {
-	return s.call(ctx, "create class "+cls.Class, func(ctx context.Context) error {
-		ok, err := s.c.Schema().ClassExistenceChecker().WithClassName(cls.Class).Do(ctx)
+	return s.call(ctx, "create class "+cls.Class, func(ctx context.Context, wc *client.Client) error {
+		ok, err := wc.Schema().ClassExistenceChecker().WithClassName(cls.Class).Do(ctx)
 		if err != nil || ok {
 			return err
 		}
-		return s.c.Schema().ClassCreator().WithClass(cls).Do(ctx)
+		return wc.Schema().ClassCreator().WithClass(cls).Do(ctx)
 	})
 }
 
+// enableAsync turns on async replication (replicas that missed writes
+// while down catch up in the background) on replicated classes made before
+// it was the default; a failure is only logged.
+func (s *Store) enableAsync(ctx context.Context) {
+	for _, name := range []string{s.names.post, s.names.chunk, s.names.cache} {
+		err := s.call(ctx, "enable async replication on "+name, func(ctx context.Context, wc *client.Client) error {
+			cls, err := wc.Schema().ClassGetter().WithClassName(name).Do(ctx)
+			if err != nil || cls.ReplicationConfig == nil || cls.ReplicationConfig.Factor < 2 || cls.ReplicationConfig.AsyncEnabled {
+				return err
+			}
+			cls.ReplicationConfig.AsyncEnabled = true
+			return wc.Schema().ClassUpdater().WithClass(cls).Do(ctx)
+		})
+		if err != nil {
+			s.log.WarnContext(ctx, "weaviate: async replication not enabled", "class", name, "error", err)
+		}
+	}
+}
+
 func (s *Store) ensureProperty(ctx context.Context, class string, p *models.Property) error {
-	return s.call(ctx, "add property "+p.Name, func(ctx context.Context) error {
-		cls, err := s.c.Schema().ClassGetter().WithClassName(class).Do(ctx)
+	return s.call(ctx, "add property "+p.Name, func(ctx context.Context, wc *client.Client) error {
+		cls, err := wc.Schema().ClassGetter().WithClassName(class).Do(ctx)
 		if err != nil {
 			return err
 		}
@@ -251,7 +272,7 @@ func (s *Store) ensureProperty(ctx context.Context, class string, p *models.Prop
 				return nil
 			}
 		}
-		return s.c.Schema().PropertyCreator().WithClassName(class).WithProperty(p).Do(ctx)
+		return wc.Schema().PropertyCreator().WithClassName(class).WithProperty(p).Do(ctx)
 	})
 }
 
@@ -288,12 +309,12 @@ func (s *Store) restoreAll(ctx context.Context) error {
 func (s *Store) readMeta(ctx context.Context) (metaRecord, bool, error) {
 	var m metaRecord
 	found := false
-	err := s.call(ctx, "read meta", func(ctx context.Context) error {
-		ok, err := s.c.Schema().ClassExistenceChecker().WithClassName(s.names.meta).Do(ctx)
+	err := s.call(ctx, "read meta", func(ctx context.Context, wc *client.Client) error {
+		ok, err := wc.Schema().ClassExistenceChecker().WithClassName(s.names.meta).Do(ctx)
 		if err != nil || !ok {
 			return err
 		}
-		objs, err := s.c.Data().ObjectsGetter().WithClassName(s.names.meta).WithID(objectID("meta", metaKey)).
+		objs, err := wc.Data().ObjectsGetter().WithClassName(s.names.meta).WithID(objectID("meta", metaKey)).
 			WithConsistencyLevel(s.opts.Consistency).Do(ctx)
 		if err != nil {
 			if notFound(err) {

@@ -43,6 +43,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	client "github.com/weaviate/weaviate-go-client/v5/weaviate"
@@ -60,7 +61,10 @@ const (
 
 // Options configure a Store; zero fields take the defaults.
 type Options struct {
-	URL    string // e.g. http://127.0.0.1:8080
+	// URL of a node, e.g. http://127.0.0.1:8080, or several nodes'
+	// URLs comma-separated: a call failing with a transient error is
+	// retried on the next one.
+	URL    string
 	APIKey string // sent as a bearer token when set
 	// Prefix names the classes (default "Semsearch"): several indexes can
 	// share a cluster under different prefixes.
@@ -71,8 +75,10 @@ type Options struct {
 	// Consistency of every read and write (default QUORUM).
 	Consistency string
 	// Timeout bounds every call to the cluster, retries included
-	// (default 30s). A call that runs into a Raft leader election fails
-	// after Timeout with an unavailable error instead of hanging.
+	// (default 30s); one attempt gets Timeout/Retries (at least 1s), then
+	// the call moves to the next node. A call that runs into a Raft leader
+	// election fails after Timeout with an unavailable error instead of
+	// hanging.
 	Timeout time.Duration
 	// Retries of a call failing with a transient error (default 4).
 	Retries int
@@ -88,12 +94,15 @@ type Options struct {
 // Store is an index in a Weaviate cluster. It is safe for concurrent use and
 // holds no state besides its configuration: every read goes to the cluster.
 type Store struct {
-	c     *client.Client
-	opts  Options
-	log   *slog.Logger
-	names classNames
-	model string
-	dims  int
+	// clients talk to the nodes of Options.URL; cur is the one in use,
+	// moved to the next when a call fails with a transient error.
+	clients []*client.Client
+	cur     atomic.Int32
+	opts    Options
+	log     *slog.Logger
+	names   classNames
+	model   string
+	dims    int
 	// replicated: the classes have a replication factor above 1.
 	replicated bool
 
@@ -139,22 +148,31 @@ func Open(ctx context.Context, model string, dims int, opts Options) (*Store, er
 	if !validPrefix(opts.Prefix) {
 		return nil, semsearch.Errorf(semsearch.EInvalid, "class prefix %q: want an upper-case letter then letters and digits", opts.Prefix)
 	}
-	u, err := url.Parse(opts.URL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, semsearch.Errorf(semsearch.EInvalid, "weaviate URL %q: want http(s)://host:port", opts.URL)
-	}
-	cfg := client.Config{Host: u.Host, Scheme: u.Scheme, Timeout: opts.Timeout, ConnectionClient: opts.HTTPClient}
-	if opts.APIKey != "" {
-		if cfg.ConnectionClient != nil {
-			return nil, semsearch.Errorf(semsearch.EInvalid, "an API key and a custom HTTP client are exclusive")
+	var clients []*client.Client
+	var first *url.URL
+	for _, raw := range strings.Split(opts.URL, ",") {
+		u, err := url.Parse(strings.TrimSpace(raw))
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, semsearch.Errorf(semsearch.EInvalid, "weaviate URL %q: want http(s)://host:port, comma-separated for several nodes", raw)
 		}
-		cfg.AuthConfig = auth.ApiKey{Value: opts.APIKey}
+		if first == nil {
+			first = u
+		}
+		cfg := client.Config{Host: u.Host, Scheme: u.Scheme, Timeout: opts.Timeout, ConnectionClient: opts.HTTPClient}
+		if opts.APIKey != "" {
+			if cfg.ConnectionClient != nil {
+				return nil, semsearch.Errorf(semsearch.EInvalid, "an API key and a custom HTTP client are exclusive")
+			}
+			cfg.AuthConfig = auth.ApiKey{Value: opts.APIKey}
+		}
+		c, err := client.NewClient(cfg)
+		if err != nil {
+			return nil, fmt.Errorf("weaviate client %s: %w", u.Redacted(), err)
+		}
+		clients = append(clients, c)
 	}
-	c, err := client.NewClient(cfg)
-	if err != nil {
-		return nil, fmt.Errorf("weaviate client %s: %w", u.Redacted(), err)
-	}
-	s := &Store{c: c, opts: opts, log: opts.Logger, now: time.Now, names: classNames{
+	u := first
+	s := &Store{clients: clients, opts: opts, log: opts.Logger, now: time.Now, names: classNames{
 		post: opts.Prefix + "Post", chunk: opts.Prefix + "Chunk", cache: opts.Prefix + "Cache", meta: opts.Prefix + "Meta",
 	}}
 	if err := s.init(ctx, model, dims); err != nil {
@@ -183,8 +201,8 @@ func (s *Store) Close() error { return nil }
 
 // Ready reports whether the cluster answers (one cheap liveness call).
 func (s *Store) Ready(ctx context.Context) error {
-	return s.call(ctx, "ready", func(ctx context.Context) error {
-		ok, err := s.c.Misc().ReadyChecker().Do(ctx)
+	return s.call(ctx, "ready", func(ctx context.Context, wc *client.Client) error {
+		ok, err := wc.Misc().ReadyChecker().Do(ctx)
 		if err != nil {
 			return err
 		}
@@ -198,15 +216,26 @@ func (s *Store) Ready(ctx context.Context) error {
 // call runs fn under the store's timeout, retrying transient failures with
 // backoff while the deadline allows. Failures past the deadline are
 // unavailable errors, which the server maps to 503.
-func (s *Store) call(ctx context.Context, what string, fn func(context.Context) error) error {
+func (s *Store) call(ctx context.Context, what string, fn func(context.Context, *client.Client) error) error {
 	ctx, cancel := context.WithTimeout(ctx, s.opts.Timeout)
 	defer cancel()
 	var err error
 	wait := 100 * time.Millisecond
+	// One attempt gets a share of the budget, so that a node that hangs
+	// (a Raft leader election stalls requests on the survivors) leaves time
+	// to try the next one.
+	per := max(s.opts.Timeout/time.Duration(s.opts.Retries), time.Second)
 	for attempt := 0; ; attempt++ {
-		err = fn(ctx)
-		if err == nil || !transient(err) || attempt >= s.opts.Retries {
+		i := s.cur.Load()
+		actx, acancel := context.WithTimeout(ctx, per)
+		err = fn(actx, s.clients[int(i)%len(s.clients)])
+		hung := actx.Err() != nil && ctx.Err() == nil
+		acancel()
+		if err == nil || ctx.Err() != nil || attempt >= s.opts.Retries || !(hung || transient(err)) {
 			break
+		}
+		if len(s.clients) > 1 {
+			s.cur.CompareAndSwap(i, (i+1)%int32(len(s.clients))) // the next node
 		}
 		s.log.WarnContext(ctx, "weaviate: retrying", "call", what, "attempt", attempt+1, "error", err)
 		t := time.NewTimer(wait)
