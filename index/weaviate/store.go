@@ -32,6 +32,19 @@
 // (or Verify's sweep) removes. Delete removes the post object first (from
 // then on every chunk is invisible), then the chunks. Writes are idempotent
 // (deterministic UUIDs), so retrying one is safe.
+//
+// Two processes writing the same post at once (per-post locks are per
+// process): generations are time-ordered, a writer that finds a newer
+// generation already committed drops its own write, and step 3 deletes only
+// older chunks, so the newer write wins whole. A writer that reads the
+// generation, stalls, and commits after a newer one still replaces it
+// (check-then-write, no compare-and-swap in Weaviate): last committed wins,
+// and its chunks may have been swept by the other's step 3, which Verify
+// reports (the post's chunk count).
+//
+// Searches read one replica per shard (Weaviate), so at QUORUM a search
+// straight after a write may miss it for a moment; consistency ALL gives
+// read-your-writes while every node is up.
 package weaviate
 
 import (
