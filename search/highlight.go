@@ -174,11 +174,21 @@ func snapToWords(text string, words []span, from, to int) (int, int) {
 		return from, to
 	}
 	// Do not start or end the window on blanks: the ellipsis goes next to a word.
-	for f < t && unicode.IsSpace(rune(text[f])) {
-		f++
+	// Whole runes: a byte such as 0x85 inside a multi-byte rune would read
+	// as U+0085 (a space) and split it.
+	for f < t {
+		r, n := utf8.DecodeRuneInString(text[f:t])
+		if !unicode.IsSpace(r) {
+			break
+		}
+		f += n
 	}
-	for t > f && unicode.IsSpace(rune(text[t-1])) {
-		t--
+	for t > f {
+		r, n := utf8.DecodeLastRuneInString(text[f:t])
+		if !unicode.IsSpace(r) {
+			break
+		}
+		t -= n
 	}
 	return f, t
 }
