@@ -79,11 +79,17 @@ func appendLine(out []Span, text string, start, end int, heading string) []Span 
 			continue
 		}
 		// Closing quotes and brackets stay with the sentence they end.
-		for i < end && strings.ContainsRune(`"')]”’»`, rune(text[i])) {
-			i++
+		for i < end {
+			q, qn := utf8.DecodeRuneInString(text[i:end])
+			if !strings.ContainsRune(`"')]”’»`, q) {
+				break
+			}
+			i += qn
 		}
-		if i < end && !unicode.IsSpace(rune(text[i])) {
-			continue // "3.5", "example.com", "e.g.,"
+		if i < end {
+			if next, _ := utf8.DecodeRuneInString(text[i:end]); !unicode.IsSpace(next) {
+				continue // "3.5", "example.com", "e.g.,"
+			}
 		}
 		if r == '.' && !endsSentence(text[from:i], text[i:end]) {
 			continue

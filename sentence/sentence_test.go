@@ -71,3 +71,16 @@ func FuzzSplit(f *testing.F) {
 		}
 	})
 }
+
+// TestSplit_CurlyQuotesStay: a closing curly quote (a multi-byte rune)
+// stays with the sentence it ends, as a straight one does.
+func TestSplit_CurlyQuotesStay(t *testing.T) {
+	text := "He said “stop.” Then he left."
+	var got []string
+	for _, s := range Split(text) {
+		got = append(got, text[s.Start:s.End])
+	}
+	if len(got) != 2 || got[0] != "He said “stop.”" {
+		t.Errorf("Split(%q) = %q", text, got)
+	}
+}
