@@ -31,7 +31,11 @@ type WeaviateConfig struct {
 func openStore(ctx context.Context, cfg Config, model string, dims int) (Store, error) {
 	switch cfg.Backend {
 	case "", BackendEmbedded:
-		return index.OpenWith(ctx, cfg.DataDir, model, dims, index.Options{Logger: cfg.Logger})
+		vectors, err := cfg.vectorIndex()
+		if err != nil {
+			return nil, err
+		}
+		return index.OpenWith(ctx, cfg.DataDir, model, dims, index.Options{Vectors: vectors, Logger: cfg.Logger})
 	case BackendWeaviate:
 		w := cfg.Weaviate
 		if w.URL == "" {

@@ -83,7 +83,8 @@ func Open(ctx context.Context, dir string, model string, dims int) (*Store, erro
 
 // Options choose what an opened Store builds in memory.
 type Options struct {
-	// Vectors makes the in-memory vector index; nil means NewChromemIndex.
+	// Vectors makes the in-memory vector index; nil means NewFastIndex
+	// (NewChromemIndex is the exact reference).
 	Vectors NewVectorIndex
 	// Logger gets what the Store cannot return as an error; nil discards.
 	Logger *slog.Logger
@@ -111,7 +112,7 @@ func OpenWith(ctx context.Context, dir string, model string, dims int, opts Opti
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	if s.newVecs == nil {
-		s.newVecs = NewChromemIndex
+		s.newVecs = NewFastIndex
 	}
 	if err := s.init(ctx, model, dims); err != nil {
 		db.Close()

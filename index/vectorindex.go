@@ -15,8 +15,10 @@ import (
 //
 // Vectors are L2-normalised and of the index's dimension; an implementation
 // may keep the slices it is given (they are never written afterwards).
-// Implementations: chromemIndex (chromem-go, the exact reference and the
-// default).
+// Implementations: fastIndex (index/vecindex, an int8 scan with float32
+// re-scoring; the default) and chromemIndex (chromem-go, an exact scan: the
+// reference the fast one is measured against, selected with
+// --vector-index exact).
 type VectorIndex interface {
 	// Add inserts vecs[i] under ids[i], replacing a vector already stored
 	// under that ID.

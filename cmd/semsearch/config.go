@@ -26,6 +26,7 @@ type globalFlags struct {
 	embedTimeout         time.Duration
 	backend              string
 	weaviate             app.WeaviateConfig
+	vectorIndex          string
 	logLevel             string
 	logJSON              bool
 	envErrs              []error // malformed SEMSEARCH_* values
@@ -50,6 +51,7 @@ func (g *globalFlags) register(cmd *cobra.Command) {
 	f.IntVar(&g.weaviate.Replication, "weaviate-replication", g.envInt("SEMSEARCH_WEAVIATE_REPLICATION", 0), "replication factor of new classes, 0 = 3 when the cluster has ≥ 3 nodes (env SEMSEARCH_WEAVIATE_REPLICATION)")
 	f.StringVar(&g.weaviate.Consistency, "weaviate-consistency", envString("SEMSEARCH_WEAVIATE_CONSISTENCY", "QUORUM"), "consistency of reads and writes: ONE, QUORUM or ALL (env SEMSEARCH_WEAVIATE_CONSISTENCY)")
 	f.BoolVar(&g.weaviate.AllowUnreplicated, "weaviate-allow-unreplicated", false, "accept classes with replication 1 on a multi-node cluster (a node down then silently drops its share of every result)")
+	f.StringVar(&g.vectorIndex, "vector-index", envString("SEMSEARCH_VECTOR_INDEX", app.VectorFast), "in-memory vector index: fast (int8 scan, exact re-scoring) or exact (chromem-go, the reference) (env SEMSEARCH_VECTOR_INDEX)")
 	f.StringVar(&g.logLevel, "log-level", envString("SEMSEARCH_LOG_LEVEL", "info"), "debug, info, warn or error (env SEMSEARCH_LOG_LEVEL)")
 	f.BoolVar(&g.logJSON, "log-json", envString("SEMSEARCH_LOG_FORMAT", "") == "json", "log as JSON lines (env SEMSEARCH_LOG_FORMAT=json)")
 }
@@ -69,6 +71,7 @@ func (env *cliEnv) appConfig() app.Config {
 		EmbedTimeout: g.embedTimeout,
 		Backend:      g.backend,
 		Weaviate:     g.weaviate,
+		VectorIndex:  g.vectorIndex,
 		Logger:       env.log,
 	}
 }
