@@ -49,6 +49,7 @@ type Store struct {
 	posts   map[string]*postMeta  // by post ID
 	chunks  map[string]*chunkMeta // by chunk ID
 	newVecs NewVectorIndex        // set once by Open
+	readers int                   // goroutines reading chunks at load; 0 = by table size (tests set it)
 	log     *slog.Logger
 }
 

@@ -42,6 +42,18 @@ func decodeVector(b []byte) ([]float32, bool) {
 	return v, true
 }
 
+// copyVector sets dst to the float32 little-endian vector at the start of b
+// (len(b) ≥ 4·len(dst)).
+func copyVector(dst []float32, b []byte) {
+	if littleEndian {
+		copy(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(dst))), 4*len(dst)), b)
+		return
+	}
+	for i := range dst {
+		dst[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
+	}
+}
+
 // checkVector validates a vector of the index's dimension and returns an
 // L2-normalised copy. Zero, NaN and infinite vectors are refused: a zero
 // vector makes every cosine similarity NaN.

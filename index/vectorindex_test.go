@@ -164,3 +164,36 @@ func TestStore_InterleavedWritesMatchExactScan(t *testing.T) {
 		})
 	}
 }
+
+// TestStore_LoadInRanges: a load split over several range readers (as
+// large tables are) gives the same memory state and answers as one reader.
+func TestStore_LoadInRanges(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t, t.TempDir())
+	for i := range 60 {
+		put(t, s, fmt.Sprintf("p%02d", i), []string{"a", "b", "c", "d", "e"}[:1+i%5], []int{i, i + 1, i + 2, i + 3, i + 4})
+	}
+	if err := s.Delete(ctx, "p07"); err != nil { // a hole in the key range
+		t.Fatal(err)
+	}
+	query := func() []semsearch.Hit { // scores included: the vectors must be read back bit for bit
+		hits, err := s.VectorSearch(ctx, unit(3), 50, semsearch.Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return hits
+	}
+	want := query()
+	for _, readers := range []int{1, 3, 7, 500} {
+		s.readers = readers
+		if err := s.load(ctx); err != nil {
+			t.Fatalf("%d readers: %v", readers, err)
+		}
+		if err := s.Verify(ctx); err != nil {
+			t.Fatalf("%d readers: %v", readers, err)
+		}
+		if got := query(); !slices.Equal(got, want) {
+			t.Errorf("%d readers: %v, want %v", readers, got, want)
+		}
+	}
+}

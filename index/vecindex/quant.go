@@ -45,23 +45,28 @@ func quantize(dst []int8, v []float32) (scale float32, sum int32) {
 }
 
 // maxAbs is max |v[d]|, comparing the bits of |v[d]| as integers (they
-// order as the floats do; a NaN compares above infinity).
+// order as the floats do; a NaN compares above infinity), in four
+// independent lanes.
 func maxAbs(v []float32) float32 {
-	var m uint32
-	for _, f := range v {
-		m = max(m, math.Float32bits(f)&^(1<<31))
+	const abs = 1<<31 - 1
+	var m0, m1, m2, m3 uint32
+	i := 0
+	for ; i+4 <= len(v); i += 4 {
+		m0 = max(m0, math.Float32bits(v[i])&abs)
+		m1 = max(m1, math.Float32bits(v[i+1])&abs)
+		m2 = max(m2, math.Float32bits(v[i+2])&abs)
+		m3 = max(m3, math.Float32bits(v[i+3])&abs)
 	}
-	return math.Float32frombits(m)
+	for ; i < len(v); i++ {
+		m0 = max(m0, math.Float32bits(v[i])&abs)
+	}
+	return math.Float32frombits(max(m0, m1, m2, m3))
 }
 
-// round rounds x, |x| ≤ 127 (plus rounding), half away from zero, into
-// [-127, 127].
+// round rounds x, |x| ≤ 127 plus a few ulps, to the nearest integer (ties
+// to even): adding 1.5·2²³ leaves no fraction bits in a float32, so the
+// addition itself rounds. The result is in [-127, 127].
 func round(x float32) int32 {
-	var c int32
-	if x >= 0 {
-		c = int32(x + 0.5)
-	} else {
-		c = int32(x - 0.5)
-	}
-	return min(max(c, -127), 127)
+	const magic = 0x1.8p23
+	return int32((x + magic) - magic)
 }
