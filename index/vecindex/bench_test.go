@@ -220,9 +220,9 @@ func exactTruth(data [][]float32, ids []string, queries [][]float32, k int) [][]
 		go func() {
 			defer wg.Done()
 			for qi := range next {
-				h := newCandHeap(k)
+				h := newCandHeap(k, ids)
 				for r, v := range data {
-					if s := Dot(queries[qi], v); !h.full() || s > h.min() {
+					if s := Dot(queries[qi], v); !h.full() || h.beats(s, int32(r)) {
 						h.offer(s, int32(r))
 					}
 				}

@@ -36,7 +36,9 @@ const segRows = 4096
 // Options tune an Index. The zero value gives the defaults.
 type Options struct {
 	// Rescore and MinRescore set how many candidates of the int8 scan are
-	// re-scored in float32: max(MinRescore, Rescore·k). Defaults 4 and 100.
+	// re-scored in float32: max(MinRescore, Rescore·k). Defaults 2 and 100
+	// (measured: recall@10 and recall@200 1.000 at 100k vectors, real and
+	// synthetic; Rescore 1 drops recall@200 to 0.986-0.996).
 	Rescore    int
 	MinRescore int
 	// Workers is the number of goroutines one query scans with (default
@@ -47,7 +49,7 @@ type Options struct {
 
 func (o Options) withDefaults() Options {
 	if o.Rescore <= 0 {
-		o.Rescore = 4
+		o.Rescore = 2
 	}
 	if o.MinRescore <= 0 {
 		o.MinRescore = 100

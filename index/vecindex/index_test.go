@@ -302,3 +302,42 @@ func TestIndex_Concurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestIndex_TiesIndependentOfOrder: many equal vectors, added in two
+// orders; the int8 candidates are cut by score then ID, so both indexes
+// answer alike, as the exact scan does (equal scores by ID).
+func TestIndex_TiesIndependentOfOrder(t *testing.T) {
+	const dims = 16
+	r := rand.New(rand.NewPCG(3, 3))
+	same := synthvec.Normalize(append(make([]float32, dims-1), 1))
+	ref := map[string][]float32{}
+	var idl []string
+	for i := range 600 {
+		id := fmt.Sprintf("t%03d", i)
+		v := same
+		if i%3 == 0 {
+			v = synthvec.Uniform(uint64(i), 1, dims)[0]
+		}
+		ref[id] = v
+		idl = append(idl, id)
+	}
+	q := same
+	want := exact(ref, q, 10, nil)
+	for _, order := range []string{"forward", "shuffled"} {
+		ids := slices.Clone(idl)
+		if order == "shuffled" {
+			r.Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
+		}
+		vecs := make([][]float32, len(ids))
+		for i, id := range ids {
+			vecs[i] = ref[id]
+		}
+		x := New(dims, Options{MinRescore: 20, Rescore: 1})
+		if err := x.AddMany(ids, vecs); err != nil {
+			t.Fatal(err)
+		}
+		if got := x.Query(q, 10, nil); !slices.Equal(got, want) {
+			t.Errorf("%s: %v, want %v", order, got, want)
+		}
+	}
+}

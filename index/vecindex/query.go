@@ -52,7 +52,7 @@ func (x *Index) Query(q []float32, k int, keep func(id string) bool) []Result {
 	heaps := make([]*candHeap, workers)
 	var next atomic.Int32
 	scan := func(w int, buf []float32) {
-		h := newCandHeap(depth)
+		h := newCandHeap(depth, x.ids)
 		heaps[w] = h
 		for {
 			si := int(next.Add(1)) - 1
@@ -65,7 +65,7 @@ func (x *Index) Query(q []float32, k int, keep func(id string) bool) []Result {
 			out := buf[:rows]
 			impl.dots(seg.codes, x.stride, sc.q, seg.sums, seg.scale, out)
 			for i, s := range out {
-				if h.full() && s <= h.min() {
+				if h.full() && !h.beats(s, int32(base+i)) {
 					continue
 				}
 				if keep != nil && !keep(x.ids[base+i]) {
@@ -97,7 +97,12 @@ func (x *Index) Query(q []float32, k int, keep func(id string) bool) []Result {
 		cands = append(cands, h.items...)
 	}
 	if len(cands) > depth {
-		slices.SortFunc(cands, func(a, b cand) int { return cmp.Compare(b.score, a.score) })
+		slices.SortFunc(cands, func(a, b cand) int {
+			if c := cmp.Compare(b.score, a.score); c != 0 {
+				return c
+			}
+			return cmp.Compare(x.ids[a.row], x.ids[b.row])
+		})
 		cands = cands[:depth]
 	}
 	res := make([]Result, len(cands))
@@ -209,27 +214,40 @@ type cand struct {
 	row   int32
 }
 
-// candHeap keeps the best cap candidates offered: a min-heap on score.
+// candHeap keeps the best limit candidates offered, by score and then by
+// ID (so equal scores are cut the same way whatever order the rows are
+// in): a heap whose root is the worst kept.
 type candHeap struct {
 	items []cand
 	limit int
+	ids   []string // by row, for ties
 }
 
-func newCandHeap(limit int) *candHeap {
-	return &candHeap{items: make([]cand, 0, limit), limit: limit}
+func newCandHeap(limit int, ids []string) *candHeap {
+	return &candHeap{items: make([]cand, 0, limit), limit: limit, ids: ids}
 }
 
-func (h *candHeap) full() bool   { return len(h.items) == h.limit }
-func (h *candHeap) min() float32 { return h.items[0].score }
+func (h *candHeap) full() bool { return len(h.items) == h.limit }
 
-// offer adds c, dropping the worst candidate when full (callers check
-// full and min first).
+// worse reports whether a ranks below b.
+func (h *candHeap) worse(a, b cand) bool {
+	return a.score < b.score || (a.score == b.score && h.ids[a.row] > h.ids[b.row])
+}
+
+// beats reports whether a candidate would enter a full heap.
+func (h *candHeap) beats(score float32, row int32) bool {
+	return h.worse(h.items[0], cand{score, row})
+}
+
+// offer adds a candidate, dropping the worst when full (callers check
+// full and beats first).
 func (h *candHeap) offer(score float32, row int32) {
+	c := cand{score, row}
 	if len(h.items) < h.limit {
-		h.items = append(h.items, cand{score, row})
+		h.items = append(h.items, c)
 		for i := len(h.items) - 1; i > 0; {
 			p := (i - 1) / 2
-			if h.items[p].score <= h.items[i].score {
+			if !h.worse(h.items[i], h.items[p]) {
 				break
 			}
 			h.items[p], h.items[i] = h.items[i], h.items[p]
@@ -237,17 +255,17 @@ func (h *candHeap) offer(score float32, row int32) {
 		}
 		return
 	}
-	h.items[0] = cand{score, row}
+	h.items[0] = c
 	n := len(h.items)
 	for i := 0; ; {
 		l := 2*i + 1
 		if l >= n {
 			break
 		}
-		if r := l + 1; r < n && h.items[r].score < h.items[l].score {
+		if r := l + 1; r < n && h.worse(h.items[r], h.items[l]) {
 			l = r
 		}
-		if h.items[i].score <= h.items[l].score {
+		if !h.worse(h.items[l], h.items[i]) {
 			break
 		}
 		h.items[i], h.items[l] = h.items[l], h.items[i]
