@@ -4,8 +4,9 @@
 #   scripts/load.sh [DURATION]     (default 30s)
 #
 # Runs cmd/semsearch TestLoad: builds the binary, fills an index with 2,000
-# generated posts (10,000 chunks) embedded by the in-process fake embedding
-# server, starts `semsearch serve --rate-limit 0`, and drives it with 16
+# generated posts (10,000 chunks; SEMSEARCH_LOAD_POSTS=20000 for 100,000)
+# embedded by the in-process fake embedding server, starts `semsearch serve
+# --rate-limit 0` (with SEMSEARCH_VECTOR_INDEX, if set), and drives it with 16
 # connections (search in all three modes, related, similar) for DURATION.
 # Prints requests/s, p50/p99 latency overall and per operation, statuses,
 # and the server's RSS and open files at a third of the run and at its end.

@@ -25,8 +25,9 @@ import (
 	"github.com/semsearch/semsearch/internal/testenv"
 )
 
-// Load test shape: loadPosts posts of loadSections sections, each section
-// one chunk, so the index holds loadPosts×loadSections chunks.
+// Load test shape: loadPosts posts (SEMSEARCH_LOAD_POSTS for another
+// size) of loadSections sections, each section one chunk, so the index
+// holds loadPosts×loadSections chunks.
 const (
 	loadPosts       = 2000
 	loadSections    = 5
@@ -67,7 +68,7 @@ var loadVocabulary = func() []string {
 // writeLoadCorpus writes the posts of the load test as Markdown files in
 // a new directory: sections of ~120 words, each a chunk of its own under
 // the default chunking.
-func writeLoadCorpus(t *testing.T) string {
+func writeLoadCorpus(t *testing.T, posts int) string {
 	t.Helper()
 	dir := t.TempDir()
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -81,7 +82,7 @@ func writeLoadCorpus(t *testing.T) string {
 		}
 		return strings.Join(w, " ")
 	}
-	for i := range loadPosts {
+	for i := range posts {
 		var b strings.Builder
 		fmt.Fprintf(&b, "---\ntitle: \"Load post %d: %s\"\ndate: %s\ntags: [load]\n---\n\n", i, words(3),
 			time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i)*time.Hour).Format("2006-01-02"))
@@ -97,6 +98,19 @@ func writeLoadCorpus(t *testing.T) string {
 		}
 	}
 	return dir
+}
+
+// loadPostCount is SEMSEARCH_LOAD_POSTS, else loadPosts (2000: 10k chunks).
+func loadPostCount(t *testing.T) int {
+	raw := os.Getenv("SEMSEARCH_LOAD_POSTS")
+	if raw == "" {
+		return loadPosts
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < loadPosts {
+		t.Fatalf("SEMSEARCH_LOAD_POSTS=%q: want a number of posts ≥ %d", raw, loadPosts)
+	}
+	return n
 }
 
 // loadDuration is SEMSEARCH_LOAD_DURATION, else 5s.
@@ -211,14 +225,15 @@ func TestLoad(t *testing.T) {
 	// Fill the index with the (uninstrumented) binary: under -race an
 	// in-process ingest of 10k chunks takes minutes.
 	setup := time.Now()
-	corpus := writeLoadCorpus(t)
+	posts := loadPostCount(t)
+	corpus := writeLoadCorpus(t, posts)
 	env := []string{"SEMSEARCH_DATA=" + data, "SEMSEARCH_EMBED_URL=" + fake.URL + "/v1", "SEMSEARCH_EMBED_MODEL=fake"}
 	var rep semsearch.IngestReport
 	if err := json.Unmarshal(cli(t, env, 0, "ingest", "--json", corpus), &rep); err != nil {
 		t.Fatal(err)
 	}
-	if rep.Posts != loadPosts || rep.Chunks < 10000 {
-		t.Fatalf("corpus has %d posts, %d chunks: want %d posts, ≥ 10000 chunks", rep.Posts, rep.Chunks, loadPosts)
+	if rep.Posts != posts || rep.Chunks < posts*loadSections {
+		t.Fatalf("corpus has %d posts, %d chunks: want %d posts, ≥ %d chunks", rep.Posts, rep.Chunks, posts, posts*loadSections)
 	}
 	t.Logf("corpus: %d posts, %d chunks, built in %s", rep.Posts, rep.Chunks, time.Since(setup).Round(time.Millisecond))
 
