@@ -27,8 +27,10 @@ run: build
 test: model vet
 	$(GO) test -race -timeout 45m ./...
 
+# BENCH_1M=0 leaves out the 1M-chunk rows (minutes, 2.7 GB of disk, ~4 GB of memory).
+BENCH_1M ?= 1
 bench:
-	bash scripts/bench.sh
+	BENCH_1M=$(BENCH_1M) bash scripts/bench.sh
 
 # Polling 50 and 500 loopback feeds of 20 items: first poll, then no-change re-polls.
 bench-poll:
@@ -45,10 +47,12 @@ FUZZTIME ?= 10
 fuzz:
 	bash scripts/fuzz.sh $(FUZZTIME)
 
-# Loopback load test against the real server over 10k chunks.
+# Loopback load test against the real server over 10k chunks (LOAD_POSTS=20000
+# for 100k; SEMSEARCH_VECTOR_INDEX=exact for the chromem reference).
 LOAD_DURATION ?= 30s
+LOAD_POSTS ?= 2000
 load:
-	bash scripts/load.sh $(LOAD_DURATION)
+	SEMSEARCH_LOAD_POSTS=$(LOAD_POSTS) bash scripts/load.sh $(LOAD_DURATION)
 
 # Fails when any file is not gofmt-formatted (and lists them), then vets.
 vet:
