@@ -3,14 +3,21 @@
 // the choice recorded in docs/BENCHMARKS.md ("Vector fast path"). It is its
 // own module so that the graph library stays out of semsearch's go.mod.
 //
-//	cd bench/hnswcmp && go run . [-sizes 10000,100000] [-queries 100] [-ef 20,100]
+//	cd bench/hnswcmp && go run . [-sizes 10000,100000] [-queries 100] [-ef 20,200] [-real DIR]
+//
+// -real names the directory `go run ./eval/vecdump` writes (embeddings of
+// the test collections' chunks and queries).
 package main
 
 import (
 	"cmp"
+	"encoding/binary"
+	"encoding/json"
 	"flag"
 	"fmt"
+	"math"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
@@ -24,13 +31,14 @@ import (
 )
 
 func main() {
-	sizes := flag.String("sizes", "10000,100000", "index sizes")
+	sizes := flag.String("sizes", "10000,100000", "synthetic index sizes (\"\" for none)")
 	nq := flag.Int("queries", 100, "queries per cell")
-	efs := flag.String("ef", "20,100", "HNSW EfSearch values to query with")
+	efs := flag.String("ef", "20,200", "HNSW EfSearch values to query with")
+	real := flag.String("real", "", "directory of real-text vectors from eval/vecdump")
 	flag.Parse()
 	const dims = 384
 	fmt.Printf("%-9s %8s | %-22s %9s %8s %8s %8s\n", "dataset", "vectors", "index", "build s", "B/vec", "p50 ms", "recall@10")
-	for _, s := range strings.Split(*sizes, ",") {
+	for _, s := range strings.FieldsFunc(*sizes, func(r rune) bool { return r == ',' }) {
 		n, err := strconv.Atoi(s)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "hnswcmp: bad size", s)
@@ -40,6 +48,49 @@ func main() {
 		cell("clustered", cdata, cq, *efs)
 		cell("uniform", synthvec.Uniform(uint64(n), n, dims), synthvec.Uniform(uint64(n)+1, *nq, dims), *efs)
 	}
+	if *real != "" {
+		data, queries, err := readReal(*real)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "hnswcmp:", err)
+			os.Exit(1)
+		}
+		cell("real", data, queries[:min(*nq, len(queries))], *efs)
+	}
+}
+
+// readReal reads meta.json, vectors.f32 and queries.f32 from dir.
+func readReal(dir string) (data, queries [][]float32, err error) {
+	raw, err := os.ReadFile(filepath.Join(dir, "meta.json"))
+	if err != nil {
+		return nil, nil, err
+	}
+	var meta struct{ Dims, Vectors, Queries int }
+	if err := json.Unmarshal(raw, &meta); err != nil {
+		return nil, nil, err
+	}
+	read := func(name string, n int) ([][]float32, error) {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			return nil, err
+		}
+		if len(b) != 4*meta.Dims*n {
+			return nil, fmt.Errorf("%s: %d bytes, want %d vectors of %d dims", name, len(b), n, meta.Dims)
+		}
+		out := make([][]float32, n)
+		for i := range out {
+			v := make([]float32, meta.Dims)
+			for d := range v {
+				v[d] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*(i*meta.Dims+d):]))
+			}
+			out[i] = v
+		}
+		return out, nil
+	}
+	if data, err = read("vectors.f32", meta.Vectors); err != nil {
+		return nil, nil, err
+	}
+	queries, err = read("queries.f32", meta.Queries)
+	return data, queries, err
 }
 
 func heap() uint64 {
@@ -66,7 +117,12 @@ func cell(name string, data, queries [][]float32, efs string) {
 		for i, v := range data {
 			all[i] = sc{ids[i], vecindex.Dot(q, v)}
 		}
-		slices.SortFunc(all, func(a, b sc) int { return cmp.Compare(b.s, a.s) })
+		slices.SortFunc(all, func(a, b sc) int { // equal scores by ID, as the index ranks them
+			if c := cmp.Compare(b.s, a.s); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.id, b.id)
+		})
 		for _, a := range all[:10] {
 			truth[qi] = append(truth[qi], a.id)
 		}
