@@ -47,3 +47,6 @@ func (f *fastIndex) Query(_ context.Context, q []float32, n int) ([]semsearch.Hi
 }
 
 func (f *fastIndex) Count() int { return f.x.Count() }
+
+// Grow makes room for n more vectors (see grower).
+func (f *fastIndex) Grow(n int) { f.x.Grow(n) }

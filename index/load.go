@@ -51,7 +51,7 @@ func (s *Store) load(ctx context.Context) error {
 		}
 		addErr <- first
 	}()
-	chunks, err := s.readVectors(ctx, dims, posts, batches)
+	chunks, err := s.readVectors(ctx, dims, posts, vecs, batches)
 	close(batches)
 	if aerr := <-addErr; err == nil && aerr != nil {
 		err = fmt.Errorf("load vectors: %w", aerr)
@@ -85,6 +85,10 @@ type vectorBatch struct {
 	vecs [][]float32
 }
 
+// grower is a VectorIndex that can make room for n vectors in advance
+// (fastIndex), so a load does not grow its tables step by step.
+type grower interface{ Grow(n int) }
+
 // loadPartRows: tables larger than this are read in up to GOMAXPROCS key
 // ranges at once (at 1M chunks, reading is most of the start-up).
 const loadPartRows = 50_000
@@ -103,10 +107,13 @@ type loadedBatch struct {
 // after loadPosts read them) is skipped, and a post whose chunks changed
 // between snapshots is mended by the next sync, which reloads every post
 // the change log names after load's sequence number.
-func (s *Store) readVectors(ctx context.Context, dims int, posts map[string]*postMeta, out chan<- vectorBatch) (map[string]*chunkMeta, error) {
+func (s *Store) readVectors(ctx context.Context, dims int, posts map[string]*postMeta, vecs VectorIndex, out chan<- vectorBatch) (map[string]*chunkMeta, error) {
 	var count, lo, hi int64
 	if err := s.db.QueryRowContext(ctx, `SELECT count(*), coalesce(min(pk), 0), coalesce(max(pk), 0) FROM chunks`).Scan(&count, &lo, &hi); err != nil {
 		return nil, fmt.Errorf("load vectors: %w", err)
+	}
+	if g, ok := vecs.(grower); ok {
+		g.Grow(int(count)) // before the first batch reaches it
 	}
 	parts := int64(max(1, min(runtime.GOMAXPROCS(0), int(count/loadPartRows))))
 	if s.readers > 0 {

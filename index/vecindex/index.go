@@ -24,6 +24,7 @@ package vecindex
 import (
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 )
 
@@ -108,6 +109,23 @@ func (x *Index) Contains(id string) bool {
 	defer x.mu.RUnlock()
 	_, ok := x.rows[id]
 	return ok
+}
+
+// Grow makes room for n more vectors, so that adding them does not grow
+// the index's tables step by step (at start-up the count is known).
+func (x *Index) Grow(n int) {
+	if n <= 0 {
+		return
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	rows := make(map[string]int32, len(x.rows)+n)
+	for id, r := range x.rows {
+		rows[id] = r
+	}
+	x.rows = rows
+	x.ids = slices.Grow(x.ids, n)
+	x.vecs = slices.Grow(x.vecs, n)
 }
 
 // Add inserts vec under id, replacing any vector id had. vec must have the

@@ -341,3 +341,13 @@ func TestIndex_TiesIndependentOfOrder(t *testing.T) {
 		}
 	}
 }
+
+func TestIndex_GrowKeepsMembers(t *testing.T) {
+	x := New(2, Options{})
+	x.Add("a", []float32{1, 0})
+	x.Grow(1000)
+	x.Add("b", []float32{0, 1})
+	if got := ids(x.Query([]float32{1, 0.5}, 5, nil)); !slices.Equal(got, []string{"a", "b"}) || x.Count() != 2 {
+		t.Errorf("after Grow: %v, count %d", got, x.Count())
+	}
+}
