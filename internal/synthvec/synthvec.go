@@ -48,7 +48,7 @@ func Uniform(seed uint64, n, dims int) [][]float32 {
 // Clusters draws vectors around topics (one per 1000 vectors the index is
 // meant to hold, at least 8) with 20 sub-topics each: topic + 0.7·sub-topic
 // + noise, normalised. The cosine of two vectors of one sub-topic is about
-// 0.7, of one topic about 0.5, of different topics about 0. It is not safe
+// 0.8, of one topic about 0.55, of different topics about 0. It is not safe
 // for concurrent use.
 type Clusters struct {
 	topics [][]float32
