@@ -256,7 +256,7 @@ func benchSearch(b *testing.B, n int, mode semsearch.Mode, vectors index.NewVect
 	s := New(st, &fixedEmbedder{vecs: qv})
 	reportLatency(b, func(i int) error {
 		rs, err := s.Search(ctx, semsearch.Query{Text: qt[i%len(qt)], K: 10, Mode: mode})
-		if err == nil && len(rs) == 0 {
+		if err == nil && len(rs) == 0 && mode != semsearch.ModeLexical { // a small corpus may lack a query's words
 			err = fmt.Errorf("no results")
 		}
 		return err
