@@ -132,13 +132,15 @@ func benchCell(b *testing.B, data, queries [][]float32) {
 		b.Fatal(err)
 	}
 	chromemWall, _ := timed(func() {
-		docs := make([]chromem.Document, n)
-		for i := range docs {
-			docs[i] = chromem.Document{ID: ids[i], Embedding: data[i]}
-		}
-		if err := coll.AddDocuments(ctx, docs, runtime.GOMAXPROCS(0)); err != nil {
-			b.Fatal(err)
-		}
+		// As index.chromemIndex adds: AddDocument from one worker per CPU
+		// (chromem's AddDocuments starts a goroutine per document).
+		parallel(n, 256, runtime.GOMAXPROCS(0), func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				if err := coll.AddDocument(ctx, chromem.Document{ID: ids[i], Embedding: data[i]}); err != nil {
+					panic(err)
+				}
+			}
+		})
 	})
 	h2 := heapBytes()
 
