@@ -4,7 +4,9 @@ package vecindex
 // computes, for each row i of codes (stride bytes apart, the first dims
 // bytes used, the rest zero), out[i] = float32(Σ_d code[i][d]·q[d]) ·
 // scale[i]. The integer sum is exact (|Σ| ≤ dims·127² < 2²⁴ for dims up to
-// 1040), so every kernel gives bit-identical results.
+// 1040), so every kernel gives bit-identical results. -tags purego builds
+// the portable kernel only (what other architectures run), so the whole
+// package can be tested on it.
 
 // query is a quantised query in the forms the kernels read. Each slice is
 // stride bytes long and zero (or, for u8, 128) past dims.
