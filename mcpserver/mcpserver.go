@@ -36,19 +36,25 @@ type StatsReader interface {
 	Stats(ctx context.Context) (semsearch.Stats, error)
 }
 
+// SourceLister answers the sources tool: the subscribed feeds and sites.
+type SourceLister interface {
+	Sources(ctx context.Context) ([]semsearch.Subscription, error)
+}
+
 // Ingester answers the ingest tool (a write): http(s) URLs only.
 type Ingester interface {
 	IngestURLs(ctx context.Context, urls []string) (semsearch.IngestReport, error)
 }
 
 // Services are what the tools need. Search, Posts and Status are required;
-// Ingest is nil unless writes are allowed, and only then is the ingest tool
-// listed.
+// Sources lists the sources tool when set; Ingest is nil unless writes are
+// allowed, and only then is the ingest tool listed.
 type Services struct {
-	Search Searcher
-	Posts  PostReader
-	Status StatsReader
-	Ingest Ingester
+	Search  Searcher
+	Posts   PostReader
+	Status  StatsReader
+	Sources SourceLister
+	Ingest  Ingester
 }
 
 // Name is the server's implementation name in the MCP handshake.
@@ -83,7 +89,8 @@ const instructions = `semsearch searches a self-hosted index of blog posts by me
 Use "search" for a question or topic; each result has the post's title, url, date, source and
 its best passages, each with a "link" that opens the post at that passage: cite those links.
 Use "get_post" to read a post in full (or a range of it), "related" for posts like one you have,
-"similar" for posts like a text, and "stats" for the size of the index.`
+"similar" for posts like a text, "sources" for the feeds and sites the index follows, and
+"stats" for the size of the index.`
 
 // Run serves one session over the transport (for stdio:
 // &mcp.StdioTransport{}) until the client disconnects or ctx ends.

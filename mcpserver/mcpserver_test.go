@@ -60,6 +60,13 @@ func (f *fake) Post(_ context.Context, id string) (semsearch.Post, error) {
 	return p, nil
 }
 
+func (f *fake) Sources(context.Context) ([]semsearch.Subscription, error) {
+	return []semsearch.Subscription{
+		{ID: 1, URL: "https://alice:hunter2@blog.example.com/feed.xml", Kind: semsearch.SourceKind("feed"), Title: "Alice's blog"},
+		{ID: 2, URL: "/home/alice/notes", Kind: semsearch.SourceKind("dir")},
+	}, f.err
+}
+
 func (f *fake) Stats(context.Context) (semsearch.Stats, error) {
 	return semsearch.Stats{Posts: len(f.posts), Chunks: 7, Sources: 1, Model: "m", Dims: 8}, f.err
 }
@@ -167,6 +174,7 @@ func TestTools_Listed(t *testing.T) {
 	}{
 		{"read only", readOnly(f), []string{"get_post", "related", "search", "similar", "stats"}},
 		{"writes allowed", mcpserver.Services{Search: f, Posts: f, Status: f, Ingest: f}, []string{"get_post", "ingest", "related", "search", "similar", "stats"}},
+		{"with sources", mcpserver.Services{Search: f, Posts: f, Status: f, Sources: f}, []string{"get_post", "related", "search", "similar", "sources", "stats"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -412,5 +420,26 @@ func TestRuneRange(t *testing.T) {
 		if got != tc.want || total != tc.total || more != tc.more {
 			t.Errorf("RuneRange(%q, %d, %d) = %q %d %v, want %q %d %v", tc.s, tc.offset, tc.length, got, total, more, tc.want, tc.total, tc.more)
 		}
+	}
+}
+
+// TestTools_Sources: the sources tool lists the subscriptions as the API
+// does, with credentials redacted and local paths shortened.
+func TestTools_Sources(t *testing.T) {
+	f := newFake()
+	cs := connect(t, mcpserver.Services{Search: f, Posts: f, Status: f, Sources: f}, nil)
+	var got wire.SourcesResponse
+	if res := call(t, cs, "sources", map[string]any{}, &got); res.IsError {
+		t.Fatalf("sources: %s", textOf(res))
+	}
+	if len(got.Sources) != 2 {
+		t.Fatalf("sources: %+v", got)
+	}
+	raw, _ := json.Marshal(got)
+	if strings.Contains(string(raw), "hunter2") || strings.Contains(string(raw), "/home/alice") {
+		t.Errorf("sources leak a secret or a local path: %s", raw)
+	}
+	if !strings.Contains(got.Sources[0].URL, "blog.example.com/feed.xml") {
+		t.Errorf("first source URL %q", got.Sources[0].URL)
 	}
 }

@@ -111,6 +111,14 @@ func (t tools) register(s *mcp.Server) {
 		Description: "How many posts, chunks and sources the index holds, and its embedding model.",
 		Annotations: read,
 	}, t.stats)
+	if t.svc.Sources != nil {
+		mcp.AddTool(s, &mcp.Tool{
+			Name:        "sources",
+			Title:       "Subscribed sources",
+			Description: "The feeds, sites and files the index follows, with their polling state (last and next check, HTTP status, errors) and how many posts each contributed.",
+			Annotations: read,
+		}, t.sources)
+	}
 	if t.svc.Ingest != nil {
 		mcp.AddTool(s, &mcp.Tool{
 			Name:        "ingest",
@@ -237,6 +245,19 @@ func (t tools) stats(ctx context.Context, _ *mcp.CallToolRequest, _ StatsInput) 
 		return nil, semsearch.Stats{}, t.fail(ctx, "stats", err)
 	}
 	return nil, st, nil
+}
+
+// SourcesInput is the sources tool's (empty) arguments.
+type SourcesInput struct{}
+
+// sources lists the subscriptions as GET /api/sources does: URLs with
+// credentials redacted, local paths by their last element only.
+func (t tools) sources(ctx context.Context, _ *mcp.CallToolRequest, _ SourcesInput) (*mcp.CallToolResult, wire.SourcesResponse, error) {
+	subs, err := t.svc.Sources.Sources(ctx)
+	if err != nil {
+		return nil, wire.SourcesResponse{}, t.fail(ctx, "sources", err)
+	}
+	return nil, wire.NewSources(subs, semsearch.PublicSourceName), nil
 }
 
 func (t tools) ingest(ctx context.Context, _ *mcp.CallToolRequest, in IngestInput) (*mcp.CallToolResult, semsearch.IngestReport, error) {

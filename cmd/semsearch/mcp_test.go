@@ -25,7 +25,7 @@ const (
 	mcpWantTitle = "SQLite Overflow Pages"
 )
 
-var readTools = []string{"get_post", "related", "search", "similar", "stats"}
+var readTools = []string{"get_post", "related", "search", "similar", "sources", "stats"}
 
 // mcpResult is what each client reports: the tools, the search and the
 // post read back.
