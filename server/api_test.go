@@ -382,3 +382,20 @@ func TestServer_QueryStringAndHead(t *testing.T) {
 		}
 	}
 }
+
+// TestServer_FieldNamesAreCaseSensitive: encoding/json would take "Text"
+// or "inPut" for the field; the contract spells names exactly.
+func TestServer_FieldNamesAreCaseSensitive(t *testing.T) {
+	h := newHarness(t, server.Config{})
+	for _, tc := range []struct{ path, body string }{
+		{"/api/similar", `{"Text":"fsync durability"}`},
+		{"/v1/embeddings", `{"inPut":"hello","model":"x"}`},
+	} {
+		rec := h.do(t, http.MethodPost, tc.path, tc.body)
+		wantStatus(t, rec, http.StatusBadRequest)
+		if e := errorOf(t, rec); !strings.Contains(e.Message, "case-sensitive") {
+			t.Errorf("%s %s: %+v", tc.path, tc.body, e)
+		}
+	}
+	wantStatus(t, h.do(t, http.MethodPost, "/api/similar", `{"text":"fsync durability"}`), http.StatusOK)
+}

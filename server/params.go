@@ -1,13 +1,16 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
 	"net/url"
+	"reflect"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -75,18 +78,50 @@ func decodeJSON(c echo.Context, v any, strict bool) error {
 	if err != nil || mt != echo.MIMEApplicationJSON {
 		return invalidf("request body must be JSON (Content-Type: application/json), got %q", ct)
 	}
-	dec := json.NewDecoder(c.Request().Body)
+	var seen bytes.Buffer
+	dec := json.NewDecoder(io.TeeReader(c.Request().Body, &seen))
 	if strict {
 		dec.DisallowUnknownFields()
 	}
 	if err := dec.Decode(v); err != nil {
 		return jsonError(err)
 	}
+	first := seen.Bytes()[:dec.InputOffset()]
 	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
 		if he := (*echo.HTTPError)(nil); errors.As(err, &he) {
 			return he
 		}
 		return invalidf("request body must hold a single JSON value")
+	}
+	return exactFieldNames(first, v)
+}
+
+// exactFieldNames refuses a body field that names one of v's fields in
+// another case ("inPut"): encoding/json would take it for the field, while
+// the contract (and the OpenAPI document) spell field names exactly.
+func exactFieldNames(body []byte, v any) error {
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(body, &fields) != nil {
+		return nil // not an object: the decode into v already judged it
+	}
+	t := reflect.TypeOf(v)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return nil
+	}
+	names := map[string]string{} // lower case → as spelled
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if name != "" && name != "-" {
+			names[strings.ToLower(name)] = name
+		}
+	}
+	for k := range fields {
+		if want, ok := names[strings.ToLower(k)]; ok && want != k {
+			return invalidf("unknown field %q: field names are case-sensitive (did you mean %q?)", k, want)
+		}
 	}
 	return nil
 }
