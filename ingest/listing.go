@@ -111,10 +111,10 @@ func splitDated(lines []string, dates []int) []semsearch.Post {
 		}
 		p.Summary = strings.Join(summary, " ")
 		p.Text = markdownToText(strings.Join(summary, "\n\n"))
-		if p.Title == "" && p.Text == "" {
-			continue
-		}
 		finishPost(&p, "")
+		if p.Title == "" && p.Text == "" {
+			continue // nothing left, e.g. an entry of control characters only
+		}
 		posts = append(posts, p)
 	}
 	return posts
@@ -153,6 +153,9 @@ func splitExcerpts(lines []string) ([]semsearch.Post, bool) {
 	for _, l := range long {
 		p := semsearch.Post{Summary: l, Text: markdownToText(l)}
 		finishPost(&p, "")
+		if p.Title == "" && p.Text == "" {
+			continue
+		}
 		posts = append(posts, p)
 	}
 	return posts, true
