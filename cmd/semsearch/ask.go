@@ -15,12 +15,8 @@ import (
 
 func newAskCommand(env *cliEnv) *cobra.Command {
 	var (
-		asJSON  bool
-		k       int
-		mode    string
-		sort    string
-		literal bool
-		filter  filterFlags
+		asJSON bool
+		flags  queryFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "ask [flags] QUESTION",
@@ -31,13 +27,12 @@ probability). When nothing in the index answers, it says so and still lists the
 closest posts. Everything runs locally with the embedding model.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f, err := filter.parse()
+			q, err := flags.query(strings.Join(args, " "))
 			if err != nil {
 				return err
 			}
 			ctx := cmd.Context()
 			return env.withApp(ctx, func(a *app.App) error {
-				q := semsearch.Query{Text: strings.Join(args, " "), K: k, Mode: semsearch.Mode(mode), Filter: f, Sort: semsearch.Sort(sort), Literal: literal}
 				start := time.Now()
 				ans, err := a.Ask(ctx, q)
 				if err != nil {
@@ -52,11 +47,7 @@ closest posts. Everything runs locally with the embedding model.`,
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the /api/ask body")
-	cmd.Flags().BoolVar(&literal, "literal", false, `ask the words as they are: date phrases ("latest", "in 2024") are not read as filters`)
-	cmd.Flags().IntVarP(&k, "k", "k", 10, "number of posts listed (1..100)")
-	cmd.Flags().StringVar(&mode, "mode", string(semsearch.ModeHybrid), "hybrid, vector or lexical")
-	cmd.Flags().StringVar(&sort, "sort", "", "relevance (default) or date: the matching posts newest first")
-	filter.register(cmd)
+	flags.register(cmd, "ask", "number of posts listed (1..100)")
 	return cmd
 }
 

@@ -7,32 +7,26 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/semsearch/semsearch"
 	"github.com/semsearch/semsearch/app"
 	"github.com/semsearch/semsearch/wire"
 )
 
 func newSearchCommand(env *cliEnv) *cobra.Command {
 	var (
-		asJSON  bool
-		k       int
-		mode    string
-		sort    string
-		literal bool
-		filter  filterFlags
+		asJSON bool
+		flags  queryFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "search [flags] QUERY",
 		Short: "Search posts with a natural-language query",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f, err := filter.parse()
+			q, err := flags.query(strings.Join(args, " "))
 			if err != nil {
 				return err
 			}
 			ctx := cmd.Context()
 			return env.withApp(ctx, func(a *app.App) error {
-				q := semsearch.Query{Text: strings.Join(args, " "), K: k, Mode: semsearch.Mode(mode), Filter: f, Sort: semsearch.Sort(sort), Literal: literal}
 				start := time.Now()
 				page, err := a.SearchPage(ctx, q)
 				if err != nil {
@@ -48,11 +42,7 @@ func newSearchCommand(env *cliEnv) *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the /api/search body")
-	cmd.Flags().BoolVar(&literal, "literal", false, `search the words as they are: date phrases ("latest", "in 2024") are not read as filters`)
-	cmd.Flags().IntVarP(&k, "k", "k", 10, "number of posts (1..100)")
-	cmd.Flags().StringVar(&mode, "mode", string(semsearch.ModeHybrid), "hybrid, vector or lexical")
-	cmd.Flags().StringVar(&sort, "sort", "", "relevance (default) or date: the matching posts newest first")
-	filter.register(cmd)
+	flags.register(cmd, "search", "number of posts (1..100)")
 	return cmd
 }
 
