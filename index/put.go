@@ -44,7 +44,7 @@ func (s *Store) PutMany(ctx context.Context, docs []Doc) error {
 			return semsearch.Errorf(semsearch.EInvalid, "post %d has an empty or repeated ID %q", d, doc.Post.ID)
 		}
 		posts[doc.Post.ID] = true
-		norm, err := validate(doc, dims)
+		norm, err := Validate(doc, dims)
 		if err != nil {
 			return err
 		}
@@ -68,8 +68,13 @@ func (s *Store) PutMany(ctx context.Context, docs []Doc) error {
 	return nil
 }
 
-// validate checks one document and returns its normalised vectors.
-func validate(doc Doc, dims int) ([][]float32, error) {
+// Validate checks one document for an index of dims dimensions and returns
+// its vectors L2-normalised, in new slices (doc is not modified). It checks
+// one vector per chunk, chunk IDs non-empty and distinct, chunks belonging to
+// the post (or to no post named), and each vector of dims dimensions, finite
+// and non-zero; a failure is an invalid error naming the post. The post ID
+// itself is the caller's to check, against the other documents of a write.
+func Validate(doc Doc, dims int) ([][]float32, error) {
 	post, chunks, vecs := doc.Post, doc.Chunks, doc.Vecs
 	if len(vecs) != len(chunks) {
 		return nil, semsearch.Errorf(semsearch.EInvalid, "post %s: %d chunks but %d vectors", post.ID, len(chunks), len(vecs))

@@ -60,7 +60,7 @@ func (s *Store) putMany(ctx context.Context, docs []index.Doc, trusted bool) err
 			norms[d] = doc.Vecs
 			continue
 		}
-		norm, err := s.validate(doc)
+		norm, err := index.Validate(doc, s.dims)
 		if err != nil {
 			return err
 		}
@@ -119,30 +119,6 @@ func (s *Store) putMany(ctx context.Context, docs []index.Doc, trusted bool) err
 		}
 	}
 	return nil
-}
-
-func (s *Store) validate(doc index.Doc) ([][]float32, error) {
-	post, chunks, vecs := doc.Post, doc.Chunks, doc.Vecs
-	if len(vecs) != len(chunks) {
-		return nil, semsearch.Errorf(semsearch.EInvalid, "post %s: %d chunks but %d vectors", post.ID, len(chunks), len(vecs))
-	}
-	norm := make([][]float32, len(vecs))
-	seen := make(map[string]bool, len(chunks))
-	for i, c := range chunks {
-		if c.ID == "" || seen[c.ID] {
-			return nil, semsearch.Errorf(semsearch.EInvalid, "post %s: chunk %d has an empty or repeated ID %q", post.ID, i, c.ID)
-		}
-		seen[c.ID] = true
-		if c.PostID != "" && c.PostID != post.ID {
-			return nil, semsearch.Errorf(semsearch.EInvalid, "post %s: chunk %s belongs to post %s", post.ID, c.ID, c.PostID)
-		}
-		v, err := s.checkVector(vecs[i], fmt.Sprintf("post %s: vector of chunk %s", post.ID, c.ID))
-		if err != nil {
-			return nil, err
-		}
-		norm[i] = v
-	}
-	return norm, nil
 }
 
 // checkVector returns a normalised copy of v, which must have the index's
