@@ -20,6 +20,21 @@ func TestStemText(t *testing.T) {
 	}
 }
 
+// A stem counts once per distinct query word it comes from, as in FTS5's
+// OR of quoted words; a repeated word counts once (queryTerms dedupes).
+func TestStemTermsKeepsAStemPerWord(t *testing.T) {
+	for _, tc := range []struct{ q, want string }{
+		{"write writes writing", "write write write"},
+		{"write write", "write"},
+		{"the cat", "cat"},
+		{"the", "the"},
+	} {
+		if got := strings.Join(stemTerms(queryTerms(tc.q)), " "); got != tc.want {
+			t.Errorf("stemTerms(queryTerms(%q)) = %q, want %q", tc.q, got, tc.want)
+		}
+	}
+}
+
 func FuzzStemText(f *testing.F) {
 	f.Add("Writes and WRITING")
 	f.Add("Café\u0301 \xff")
