@@ -26,6 +26,11 @@ type Searcher interface {
 	Similar(ctx context.Context, text string, k int) ([]semsearch.Result, error)
 }
 
+// Answerer answers the ask tool: sentences quoted from the posts.
+type Answerer interface {
+	Ask(ctx context.Context, q semsearch.Query) (semsearch.Answer, error)
+}
+
 // PostReader answers the get_post tool.
 type PostReader interface {
 	Post(ctx context.Context, id string) (semsearch.Post, error)
@@ -47,10 +52,11 @@ type Ingester interface {
 }
 
 // Services are what the tools need. Search, Posts and Status are required;
-// Sources lists the sources tool when set; Ingest is nil unless writes are
-// allowed, and only then is the ingest tool listed.
+// Answers and Sources list the ask and sources tools when set; Ingest is
+// nil unless writes are allowed, and only then is the ingest tool listed.
 type Services struct {
 	Search  Searcher
+	Answers Answerer
 	Posts   PostReader
 	Status  StatsReader
 	Sources SourceLister

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -36,6 +37,23 @@ func (f *fake) Search(_ context.Context, q semsearch.Query) ([]semsearch.Result,
 	defer f.mu.Unlock()
 	f.queries = append(f.queries, q)
 	return f.results, f.err
+}
+
+// Ask answers from the first result unless the question mentions
+// sourdough, which nothing answers.
+func (f *fake) Ask(_ context.Context, q semsearch.Query) (semsearch.Answer, error) {
+	f.mu.Lock()
+	f.queries = append(f.queries, q)
+	f.mu.Unlock()
+	a := semsearch.Answer{Query: q.Text, Results: f.results, Interpreted: semsearch.Interpretation{Text: q.Text}}
+	if strings.Contains(q.Text, "sourdough") || f.err != nil {
+		return a, f.err
+	}
+	r := f.results[0]
+	a.Answered, a.Confidence = true, 0.8
+	a.Sentences = []semsearch.AnswerSentence{{Text: "Writes are not durable until fsync returns.", PostID: r.ID, Title: r.Title, URL: r.URL,
+		Link: r.URL + "#:~:text=Writes%20are%20not%20durable%20until%20fsync%20returns.", Heading: "Fsync"}}
+	return a, nil
 }
 
 func (f *fake) Related(_ context.Context, id string, k int) ([]semsearch.Result, error) {
@@ -175,6 +193,7 @@ func TestTools_Listed(t *testing.T) {
 		{"read only", readOnly(f), []string{"get_post", "related", "search", "similar", "stats"}},
 		{"writes allowed", mcpserver.Services{Search: f, Posts: f, Status: f, Ingest: f}, []string{"get_post", "ingest", "related", "search", "similar", "stats"}},
 		{"with sources", mcpserver.Services{Search: f, Posts: f, Status: f, Sources: f}, []string{"get_post", "related", "search", "similar", "sources", "stats"}},
+		{"with answers", mcpserver.Services{Search: f, Answers: f, Posts: f, Status: f}, []string{"ask", "get_post", "related", "search", "similar", "stats"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -239,12 +258,55 @@ func TestTools_Search(t *testing.T) {
 	}
 }
 
+func TestTools_Ask(t *testing.T) {
+	f := newFake()
+	cs := connect(t, mcpserver.Services{Search: f, Answers: f, Posts: f, Status: f}, nil)
+	tests := []struct {
+		name     string
+		args     map[string]any
+		answered bool
+	}{
+		{"answered", map[string]any{"query": " is a write durable? ", "k": 2, "tag": "go", "since": "2024-01-01"}, true},
+		{"nothing answers", map[string]any{"query": "how long to proof sourdough?"}, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var got wire.AskResponse
+			res := call(t, cs, "ask", tc.args, &got)
+			if res.IsError {
+				t.Fatalf("ask failed: %s", textOf(res))
+			}
+			if got.Answered != tc.answered || got.Answer == nil || got.Results == nil || len(got.Results) != 2 {
+				t.Fatalf("ask answered %+v", got)
+			}
+			if tc.answered {
+				s := got.Answer[0]
+				if s.Text == "" || s.PostID != got.Results[0].ID || !strings.HasPrefix(s.Link, s.URL+"#:~:text=") || got.Confidence != 0.8 {
+					t.Errorf("answer lacks what an agent needs to cite: %+v", got)
+				}
+			} else if len(got.Answer) != 0 || got.Confidence != 0 {
+				t.Errorf("abstained answer %+v", got)
+			}
+			if !strings.Contains(textOf(res), `"answered":`+strconv.FormatBool(tc.answered)) {
+				t.Errorf("text content %q", textOf(res))
+			}
+		})
+	}
+	q := f.queries[0]
+	if q.Text != "is a write durable?" || q.K != 2 || q.Mode != semsearch.ModeHybrid || q.Filter.Tag != "go" || q.Filter.Since.IsZero() {
+		t.Errorf("query passed on as %+v", q)
+	}
+	if q := f.queries[1]; q.K != semsearch.DefaultK {
+		t.Errorf("default k %d", q.K)
+	}
+}
+
 func TestTools_Errors(t *testing.T) {
 	f := newFake()
 	var logs bytes.Buffer
 	var mu sync.Mutex
 	log := slog.New(slog.NewTextHandler(&lockedWriter{w: &logs, mu: &mu}, nil))
-	cs := connect(t, mcpserver.Services{Search: f, Posts: f, Status: f, Ingest: f}, log)
+	cs := connect(t, mcpserver.Services{Search: f, Answers: f, Posts: f, Status: f, Ingest: f}, log)
 	tests := []struct {
 		tool string
 		args map[string]any
@@ -257,6 +319,9 @@ func TestTools_Errors(t *testing.T) {
 		{"search", map[string]any{"query": "x", "since": "last tuesday"}, "date"},
 		{"search", map[string]any{"query": "x", "since": "2024-05-01", "until": "2024-01-01"}, "until is before since"},
 		{"search", map[string]any{}, "query"},
+		{"ask", map[string]any{"query": "  "}, "empty"},
+		{"ask", map[string]any{"query": "x", "k": 0.5}, "k"},
+		{"ask", map[string]any{"query": "x", "until": "soon"}, "date"},
 		{"related", map[string]any{"id": "https://nope.example/"}, "no post"},
 		{"similar", map[string]any{"text": " "}, "text is required"},
 		{"get_post", map[string]any{"id": "https://nope.example/"}, "no post"},

@@ -26,6 +26,32 @@ type SearchInput struct {
 	Until  string `json:"until,omitempty" jsonschema:"only posts published up to this date: YYYY-MM-DD (the whole day) or RFC 3339"`
 }
 
+// query is the validated search query in asks for (mode hybrid and k
+// semsearch.DefaultK when left out).
+func (in SearchInput) query() (semsearch.Query, error) {
+	q := semsearch.Query{
+		Text: strings.TrimSpace(in.Query),
+		K:    orDefault(in.K),
+		Mode: semsearch.Mode(in.Mode),
+		Filter: semsearch.Filter{
+			Source: strings.TrimSpace(in.Source),
+			Author: strings.TrimSpace(in.Author),
+			Tag:    strings.TrimSpace(in.Tag),
+		},
+	}
+	if q.Mode == "" {
+		q.Mode = semsearch.ModeHybrid
+	}
+	var err error
+	if q.Filter.Since, err = semsearch.ParseDate(in.Since, false); err != nil {
+		return q, err
+	}
+	if q.Filter.Until, err = semsearch.ParseDate(in.Until, true); err != nil {
+		return q, err
+	}
+	return q, q.Validate()
+}
+
 // RelatedInput is the related tool's arguments.
 type RelatedInput struct {
 	ID string `json:"id" jsonschema:"the post's id, as search results give it"`
@@ -84,6 +110,15 @@ func (t tools) register(s *mcp.Server) {
 		Annotations: read,
 		InputSchema: searchSchema(),
 	}, t.search)
+	if t.svc.Answers != nil {
+		mcp.AddTool(s, &mcp.Tool{
+			Name:        "ask",
+			Title:       "Answer a question",
+			Description: "Answer a question from the indexed posts, fully locally (no generative model): answer holds up to 3 sentences quoted verbatim from the posts, best first, each with its post id, title, url and a link that opens the post at that sentence. answered is false, with no sentences, when nothing in the index answers; confidence in [0, 1] is calibrated. Date phrases (\"the latest\", \"in 2024\", \"since March\") become filters or ordering, reported in interpreted. results are the posts searched, as the search tool gives them.",
+			Annotations: read,
+			InputSchema: searchSchema(),
+		}, t.ask)
+	}
 	mcp.AddTool(s, &mcp.Tool{
 		Name:        "related",
 		Title:       "Related posts",
@@ -131,27 +166,8 @@ func (t tools) register(s *mcp.Server) {
 }
 
 func (t tools) search(ctx context.Context, _ *mcp.CallToolRequest, in SearchInput) (*mcp.CallToolResult, wire.SearchResponse, error) {
-	q := semsearch.Query{
-		Text: strings.TrimSpace(in.Query),
-		K:    orDefault(in.K),
-		Mode: semsearch.Mode(in.Mode),
-		Filter: semsearch.Filter{
-			Source: strings.TrimSpace(in.Source),
-			Author: strings.TrimSpace(in.Author),
-			Tag:    strings.TrimSpace(in.Tag),
-		},
-	}
-	if q.Mode == "" {
-		q.Mode = semsearch.ModeHybrid
-	}
-	var err error
-	if q.Filter.Since, err = semsearch.ParseDate(in.Since, false); err != nil {
-		return nil, wire.SearchResponse{}, t.fail(ctx, "search", err)
-	}
-	if q.Filter.Until, err = semsearch.ParseDate(in.Until, true); err != nil {
-		return nil, wire.SearchResponse{}, t.fail(ctx, "search", err)
-	}
-	if err := q.Validate(); err != nil {
+	q, err := in.query()
+	if err != nil {
 		return nil, wire.SearchResponse{}, t.fail(ctx, "search", err)
 	}
 	start := time.Now()

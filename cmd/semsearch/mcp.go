@@ -44,7 +44,7 @@ stderr. The same tools are served over streamable HTTP at /mcp by ` + "`semsearc
 // newMCPServer builds the MCP server on the app; the ingest tool is there
 // only when writes are allowed.
 func newMCPServer(env *cliEnv, a *app.App, writes bool) *mcpserver.Server {
-	svc := mcpserver.Services{Search: a, Posts: a, Status: a, Sources: a}
+	svc := mcpserver.Services{Search: a, Answers: a, Posts: a, Status: a, Sources: a}
 	if writes {
 		svc.Ingest = a
 	}

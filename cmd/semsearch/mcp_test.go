@@ -25,18 +25,20 @@ const (
 	mcpWantTitle = "SQLite Overflow Pages"
 )
 
-var readTools = []string{"get_post", "related", "search", "similar", "sources", "stats"}
+var readTools = []string{"ask", "get_post", "related", "search", "similar", "sources", "stats"}
 
-// mcpResult is what each client reports: the tools, the search and the
-// post read back.
+// mcpResult is what each client reports: the tools, the search, the post
+// read back and the answer.
 type mcpResult struct {
 	Server string               `json:"server"`
 	Tools  []string             `json:"tools"`
 	Search wire.SearchResponse  `json:"search"`
 	Post   mcpserver.PostOutput `json:"post"`
+	Ask    wire.AskResponse     `json:"ask"`
 }
 
-// check fails t unless the client found the right post and read it.
+// check fails t unless the client found the right post, read it and got
+// an answer quoted from it.
 func (r mcpResult) check(t *testing.T, who string) {
 	t.Helper()
 	if r.Server != mcpserver.Name || !slices.Equal(r.Tools, readTools) {
@@ -51,6 +53,11 @@ func (r mcpResult) check(t *testing.T, who string) {
 	}
 	if r.Post.ID != top.ID || r.Post.Title != top.Title || r.Post.Text == "" || r.Post.TotalChars == 0 {
 		t.Errorf("%s: get_post %q gave id %q, title %q, %d characters of %d", who, top.ID, r.Post.ID, r.Post.Title, len([]rune(r.Post.Text)), r.Post.TotalChars)
+	}
+	if a := r.Ask; !a.Answered || len(a.Answer) == 0 || a.Query != mcpQuery || len(a.Results) == 0 {
+		t.Errorf("%s: ask %q: answered %v, %d sentences, %d results", who, mcpQuery, a.Answered, len(a.Answer), len(a.Results))
+	} else if s := a.Answer[0]; !strings.Contains(s.Title, mcpWantTitle) || s.PostID != r.Post.ID || s.Text == "" || !strings.HasPrefix(s.Link, s.URL+"#:~:text=") {
+		t.Errorf("%s: first answer sentence %+v: want one quoted from %q with a link to it", who, s, mcpWantTitle)
 	}
 }
 
@@ -87,6 +94,7 @@ func goClient(t *testing.T, ctx context.Context, tr mcp.Transport) mcpResult {
 	if len(r.Search.Results) > 0 {
 		structured("get_post", map[string]any{"id": r.Search.Results[0].ID, "length": 2000}, &r.Post)
 	}
+	structured("ask", map[string]any{"query": mcpQuery, "k": 3}, &r.Ask)
 	return r
 }
 

@@ -3,9 +3,9 @@
     python3 mcp_client.py stdio QUERY BINARY [ARG...]   spawn BINARY ARG... and talk over its stdio
     python3 mcp_client.py http QUERY URL [KEY]          talk streamable HTTP to URL
 
-It initializes (the classic handshake), lists the tools, calls search with QUERY and
-get_post on the top hit, and prints one JSON object: the server's name, the tool names,
-the search and get_post structured results. The environment of a spawned server is this
+It initializes (the classic handshake), lists the tools, calls search with QUERY,
+get_post on the top hit and ask with QUERY, and prints one JSON object: the server's
+name, the tool names, the search, get_post and ask structured results. The environment of a spawned server is this
 process's (SEMSEARCH_DATA, SEMSEARCH_MODELS...).
 """
 
@@ -29,6 +29,9 @@ async def drive(client: Client, query: str) -> dict:
     post = await client.call_tool("get_post", {"id": top["id"], "length": 2000})
     if post.is_error:
         raise SystemExit(f"get_post failed: {post.content}")
+    answer = await client.call_tool("ask", {"query": query, "k": 3})
+    if answer.is_error:
+        raise SystemExit(f"ask failed: {answer.content}")
     info = client.server_info
     return {
         "server": info.name if info else "",
@@ -36,6 +39,7 @@ async def drive(client: Client, query: str) -> dict:
         "tools": sorted(t.name for t in tools.tools),
         "search": found.structured_content,
         "post": post.structured_content,
+        "ask": answer.structured_content,
     }
 
 
