@@ -8,7 +8,7 @@ import (
 	"slices"
 
 	"github.com/semsearch/semsearch"
-	"github.com/semsearch/semsearch/index/vecindex"
+	"github.com/semsearch/semsearch/internal/vecmath"
 )
 
 // selectiveRatio: a filter that keeps at most 1/selectiveRatio of the
@@ -104,7 +104,7 @@ func sortHits(hits []semsearch.Hit) {
 }
 
 // scan is an exact search over the given chunks. Callers hold mu. Its
-// scores are the fast index's (the same vecindex.Dot), so a filtered and
+// scores are the fast index's (the same vecmath.Dot), so a filtered and
 // an unfiltered query rank the same chunks the same way.
 func (s *Store) scan(q []float32, ids []string, n int) []semsearch.Hit {
 	hits := make([]semsearch.Hit, 0, len(ids))
@@ -113,7 +113,7 @@ func (s *Store) scan(q []float32, ids []string, n int) []semsearch.Hit {
 		if cm == nil {
 			continue
 		}
-		hits = append(hits, semsearch.Hit{ChunkID: id, PostID: cm.postID, Score: float64(vecindex.Dot(q, cm.vec))})
+		hits = append(hits, semsearch.Hit{ChunkID: id, PostID: cm.postID, Score: float64(vecmath.Dot(q, cm.vec))})
 	}
 	sortHits(hits)
 	if len(hits) > n {

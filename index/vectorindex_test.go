@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/semsearch/semsearch"
-	"github.com/semsearch/semsearch/index/vecindex"
 	"github.com/semsearch/semsearch/internal/synthvec"
+	"github.com/semsearch/semsearch/internal/vecmath"
 )
 
 var vectorIndexes = []struct {
@@ -50,7 +50,7 @@ func TestStore_InterleavedWritesMatchExactScan(t *testing.T) {
 				var hs []semsearch.Hit
 				for id, ch := range live {
 					if keep == nil || keep(ch.post) {
-						hs = append(hs, semsearch.Hit{ChunkID: id, Score: float64(vecindex.Dot(q, ch.vec))})
+						hs = append(hs, semsearch.Hit{ChunkID: id, Score: float64(vecmath.Dot(q, ch.vec))})
 					}
 				}
 				sortHits(hs)
@@ -116,7 +116,7 @@ func TestStore_InterleavedWritesMatchExactScan(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					if len(hits) != 1 || (hits[0].ChunkID != id && hits[0].Score < float64(vecindex.Dot(ch.vec, ch.vec))) {
+					if len(hits) != 1 || (hits[0].ChunkID != id && hits[0].Score < float64(vecmath.Dot(ch.vec, ch.vec))) {
 						t.Fatalf("step %d: chunk %s does not find itself: %v", step, id, hits)
 					}
 				}

@@ -7,7 +7,7 @@ import (
 	"sync"
 
 	"github.com/semsearch/semsearch"
-	"github.com/semsearch/semsearch/embed/local/kernels"
+	"github.com/semsearch/semsearch/internal/vecmath"
 )
 
 // relatedCorpus is what the related ranking reads of the whole index: every
@@ -139,7 +139,7 @@ func (rc *relatedCorpus) centre() {
 		rc.dotM[p] = make([]float32, len(pv.Vecs))
 		rc.norm[p] = make([]float32, len(pv.Vecs))
 		for j, v := range pv.Vecs {
-			m := kernels.Dot(rc.mu, v)
+			m := vecmath.Dot(rc.mu, v)
 			rc.dotM[p][j] = m
 			rc.norm[p][j] = centredNorm(m, rc.mu2)
 		}

@@ -3,7 +3,7 @@ package search
 import (
 	"math"
 
-	"github.com/semsearch/semsearch/embed/local/kernels"
+	"github.com/semsearch/semsearch/internal/vecmath"
 )
 
 // pairScanner compares the chunks of one target post with those of every
@@ -52,7 +52,7 @@ func (sc *pairScanner) scan(d, passages int, dupShare float64) (best float32, to
 		same := false
 		base := rc.mu2 - dm[j]
 		for i, a := range ta {
-			raw := kernels.Dot(a, b)
+			raw := vecmath.Dot(a, b)
 			if raw >= sc.same {
 				same = true
 				sc.seenA[i] = true
@@ -119,7 +119,7 @@ func (rc *relatedCorpus) nearDuplicate(x, y int, same float32, dupShare float64)
 	covered := 0
 	for _, u := range a {
 		for _, v := range b {
-			if kernels.Dot(u, v) >= same {
+			if vecmath.Dot(u, v) >= same {
 				covered++
 				break
 			}

@@ -28,6 +28,7 @@ import (
 
 	"github.com/semsearch/semsearch/index/vecindex"
 	"github.com/semsearch/semsearch/internal/synthvec"
+	"github.com/semsearch/semsearch/internal/vecmath"
 )
 
 func main() {
@@ -115,7 +116,7 @@ func cell(name string, data, queries [][]float32, efs string) {
 		}
 		all := make([]sc, n)
 		for i, v := range data {
-			all[i] = sc{ids[i], vecindex.Dot(q, v)}
+			all[i] = sc{ids[i], vecmath.Dot(q, v)}
 		}
 		slices.SortFunc(all, func(a, b sc) int { // equal scores by ID, as the index ranks them
 			if c := cmp.Compare(b.s, a.s); c != 0 {

@@ -18,8 +18,8 @@ import (
 	"github.com/semsearch/semsearch"
 	"github.com/semsearch/semsearch/app"
 	"github.com/semsearch/semsearch/index"
-	"github.com/semsearch/semsearch/index/vecindex"
 	"github.com/semsearch/semsearch/internal/fakeembed"
+	"github.com/semsearch/semsearch/internal/vecmath"
 )
 
 // crashRuns is how many times each crash scenario kills a child process.
@@ -143,7 +143,7 @@ func vectorsFindThemselves(t *testing.T, dir string, posts []string) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			self := float64(vecindex.Dot(v, v))
+			self := float64(vecmath.Dot(v, v))
 			if len(hits) != 1 || (hits[0].ChunkID != chunks[i].ID && hits[0].Score < self-1e-6) {
 				t.Fatalf("chunk %s of post %s: a vector query with its own vector gives %v", chunks[i].ID, id, hits)
 			}

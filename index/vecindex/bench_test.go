@@ -14,6 +14,7 @@ import (
 	chromem "github.com/philippgille/chromem-go"
 
 	"github.com/semsearch/semsearch/internal/synthvec"
+	"github.com/semsearch/semsearch/internal/vecmath"
 )
 
 // BenchmarkVector is the side-by-side table of `make bench`: for each
@@ -224,7 +225,7 @@ func exactTruth(data [][]float32, ids []string, queries [][]float32, k int) [][]
 			for qi := range next {
 				h := newCandHeap(k, ids)
 				for r, v := range data {
-					if s := Dot(queries[qi], v); !h.full() || h.beats(s, int32(r)) {
+					if s := vecmath.Dot(queries[qi], v); !h.full() || h.beats(s, int32(r)) {
 						h.offer(s, int32(r))
 					}
 				}

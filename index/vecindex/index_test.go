@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/semsearch/semsearch/internal/synthvec"
+	"github.com/semsearch/semsearch/internal/vecmath"
 )
 
 // exact is the reference: every vector scored in float32, best first,
@@ -16,7 +17,7 @@ func exact(vecs map[string][]float32, q []float32, k int, keep func(string) bool
 	var res []Result
 	for id, v := range vecs {
 		if keep == nil || keep(id) {
-			res = append(res, Result{ID: id, Score: Dot(q, v)})
+			res = append(res, Result{ID: id, Score: vecmath.Dot(q, v)})
 		}
 	}
 	return topK(res, k)
@@ -159,7 +160,7 @@ func TestIndex_InterleavedMatchesExact(t *testing.T) {
 		for range 20 {
 			id := live[r.IntN(len(live))]
 			got := x.Query(ref[id], 1, nil)
-			if len(got) != 1 || (got[0].ID != id && got[0].Score < Dot(ref[id], ref[id])) {
+			if len(got) != 1 || (got[0].ID != id && got[0].Score < vecmath.Dot(ref[id], ref[id])) {
 				t.Fatalf("step %d: %s does not find itself: %v", step, id, got)
 			}
 		}
@@ -170,8 +171,8 @@ func TestIndex_InterleavedMatchesExact(t *testing.T) {
 				if _, ok := ref[g.ID]; !ok {
 					t.Fatalf("step %d: returned %s, which is not in the index", step, g.ID)
 				}
-				if g.Score != Dot(q, ref[g.ID]) {
-					t.Fatalf("step %d: %s scored %v, exact %v", step, g.ID, g.Score, Dot(q, ref[g.ID]))
+				if g.Score != vecmath.Dot(q, ref[g.ID]) {
+					t.Fatalf("step %d: %s scored %v, exact %v", step, g.ID, g.Score, vecmath.Dot(q, ref[g.ID]))
 				}
 			}
 			sum += recall(got, want)

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+
+	"github.com/semsearch/semsearch/internal/vecmath"
 )
 
 // Result is one vector a query found: its ID and its exact (float32) dot
@@ -107,7 +109,7 @@ func (x *Index) Query(q []float32, k int, keep func(id string) bool) []Result {
 	}
 	res := make([]Result, len(cands))
 	for i, c := range cands {
-		res[i] = Result{ID: x.ids[c.row], Score: Dot(q, x.vecs[c.row])}
+		res[i] = Result{ID: x.ids[c.row], Score: vecmath.Dot(q, x.vecs[c.row])}
 	}
 	return topK(res, k)
 }
@@ -130,7 +132,7 @@ func (x *Index) QueryAmong(q []float32, k int, ids []string) []Result {
 			continue
 		}
 		seen[r] = true
-		res = append(res, Result{ID: id, Score: Dot(q, x.vecs[r])})
+		res = append(res, Result{ID: id, Score: vecmath.Dot(q, x.vecs[r])})
 	}
 	return topK(res, k)
 }
@@ -140,7 +142,7 @@ func (x *Index) exactRows(q []float32, k, n int, keep func(string) bool) []Resul
 	res := make([]Result, 0, n)
 	for r := range n {
 		if keep == nil || keep(x.ids[r]) {
-			res = append(res, Result{ID: x.ids[r], Score: Dot(q, x.vecs[r])})
+			res = append(res, Result{ID: x.ids[r], Score: vecmath.Dot(q, x.vecs[r])})
 		}
 	}
 	return topK(res, k)
@@ -158,25 +160,6 @@ func topK(res []Result, k int) []Result {
 		res = res[:k]
 	}
 	return res
-}
-
-// Dot is the dot product of a and b[:len(a)], summed in four interleaved
-// float32 accumulators (the order index's exact scan uses, so both give
-// the same scores).
-func Dot(a, b []float32) float32 {
-	b = b[:len(a)]
-	var s0, s1, s2, s3 float32
-	i := 0
-	for ; i+4 <= len(a); i += 4 {
-		s0 += a[i] * b[i]
-		s1 += a[i+1] * b[i+1]
-		s2 += a[i+2] * b[i+2]
-		s3 += a[i+3] * b[i+3]
-	}
-	for ; i < len(a); i++ {
-		s0 += a[i] * b[i]
-	}
-	return s0 + s1 + s2 + s3
 }
 
 // quantizeQuery fills q with v's int8 codes (the query's own scale is a

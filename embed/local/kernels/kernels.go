@@ -1,6 +1,6 @@
 // Package kernels holds the float32 compute kernels of the local encoder:
 // a packed-panel matrix multiply (the linear layers and attention), softmax,
-// bias+GELU, dot and axpy. Each has a portable Go version and, on amd64
+// bias+GELU and axpy. Each has a portable Go version and, on amd64
 // with AVX2+FMA or AVX-512, assembly versions chosen once at start-up from
 // the CPU features (golang.org/x/sys/cpu). They agree to float32 rounding
 // (the assembly fuses multiply-adds). Within one kernel set every row of a
@@ -75,15 +75,6 @@ func Gemm(m, n, k int, a []float32, lda int, bp []float32, c []float32, ldc int)
 	gemmTiled(impl, m, n, k, a, lda, bp, c, ldc)
 }
 
-// Dot returns the dot product of x and y[:len(x)].
-func Dot(x, y []float32) float32 {
-	if len(x) == 0 {
-		return 0
-	}
-	_ = y[len(x)-1]
-	return impl.dot(x, y)
-}
-
 // Axpy sets y[i] += alpha*x[i] for i < len(x).
 func Axpy(alpha float32, x, y []float32) {
 	if len(x) == 0 {
@@ -127,7 +118,6 @@ type kernelSet struct {
 	// consecutive full panels (b0, b1), tallest first.
 	wide []wideKernel
 	row  func(k int, a []float32, b []float32, c []float32)
-	dot  func(x, y []float32) float32
 	axpy func(alpha float32, x, y []float32)
 	// softmax and geluBias: see Softmax and GeluBias.
 	softmax  func(row []float32)
@@ -139,7 +129,6 @@ var goKernels = kernelSet{
 	mr:    4,
 	block: block4Go,
 	row:   rowGo,
-	dot:   dotGo,
 	axpy:  axpyGo,
 
 	softmax:  softmaxGo,
@@ -254,22 +243,6 @@ func rowGo(k int, a []float32, b []float32, c []float32) {
 		}
 	}
 	copy(c[:NR], acc[:])
-}
-
-func dotGo(x, y []float32) float32 {
-	var s0, s1, s2, s3 float32
-	y = y[:len(x)]
-	i := 0
-	for ; i+4 <= len(x); i += 4 {
-		s0 += x[i] * y[i]
-		s1 += x[i+1] * y[i+1]
-		s2 += x[i+2] * y[i+2]
-		s3 += x[i+3] * y[i+3]
-	}
-	for ; i < len(x); i++ {
-		s0 += x[i] * y[i]
-	}
-	return (s0 + s1) + (s2 + s3)
 }
 
 func axpyGo(alpha float32, x, y []float32) {

@@ -23,14 +23,14 @@ func available() []kernelSet {
 			name: "avx512", mr: 12, block: block12AVX512,
 			wide: []wideKernel{{12, block12x32AVX512Go}, {8, block8x32AVX512Go}, {4, block4x32AVX512Go}},
 			mr2:  6, block2: block6AVX2,
-			row: rowAVX2, dot: dotAVX2, axpy: axpyAVX2,
+			row: rowAVX2, axpy: axpyAVX2,
 			softmax: softmaxAVX2, geluBias: geluBiasAVX2,
 		})
 	}
 	if avx2 {
 		out = append(out, kernelSet{
 			name: "avx2", mr: 6, block: block6AVX2,
-			row: rowAVX2, dot: dotAVX2, axpy: axpyAVX2,
+			row: rowAVX2, axpy: axpyAVX2,
 			softmax: softmaxAVX2, geluBias: geluBiasAVX2,
 		})
 	}
@@ -61,18 +61,6 @@ func block4x32AVX512Go(k int, a []float32, lda int, b0, b1 []float32, c []float3
 
 func rowAVX2(k int, a []float32, b []float32, c []float32) {
 	row1x16AVX2(k, f32p(a), f32p(b), f32p(c))
-}
-
-func dotAVX2(x, y []float32) float32 {
-	n := len(x) &^ 7
-	var s float32
-	if n > 0 {
-		s = dot8AVX2(n, f32p(x), f32p(y))
-	}
-	for i := n; i < len(x); i++ {
-		s += x[i] * y[i]
-	}
-	return s
 }
 
 func axpyAVX2(alpha float32, x, y []float32) {
@@ -106,9 +94,6 @@ func block4x32AVX512(k int, a *float32, lda int, b0 *float32, b1 *float32, c *fl
 
 //go:noescape
 func row1x16AVX2(k int, a *float32, b *float32, c *float32)
-
-//go:noescape
-func dot8AVX2(n int, x *float32, y *float32) float32
 
 //go:noescape
 func axpy8AVX2(n int, x *float32, y *float32, alpha float32)

@@ -183,52 +183,6 @@ store1:
 	VZEROUPPER
 	RET
 
-// func dot8AVX2(n int, x *float32, y *float32) float32; n is a multiple of 8.
-TEXT ·dot8AVX2(SB), NOSPLIT, $0-28
-	MOVQ n+0(FP), CX
-	MOVQ x+8(FP), SI
-	MOVQ y+16(FP), DI
-	VXORPS Y0, Y0, Y0
-	VXORPS Y1, Y1, Y1
-	VXORPS Y2, Y2, Y2
-	VXORPS Y3, Y3, Y3
-	CMPQ CX, $32
-	JL dot8
-dot32:
-	VMOVUPS 0(SI), Y4
-	VFMADD231PS 0(DI), Y4, Y0
-	VMOVUPS 32(SI), Y5
-	VFMADD231PS 32(DI), Y5, Y1
-	VMOVUPS 64(SI), Y6
-	VFMADD231PS 64(DI), Y6, Y2
-	VMOVUPS 96(SI), Y7
-	VFMADD231PS 96(DI), Y7, Y3
-	ADDQ $128, SI
-	ADDQ $128, DI
-	SUBQ $32, CX
-	CMPQ CX, $32
-	JGE dot32
-dot8:
-	TESTQ CX, CX
-	JZ dotsum
-	VMOVUPS (SI), Y4
-	VFMADD231PS (DI), Y4, Y0
-	ADDQ $32, SI
-	ADDQ $32, DI
-	SUBQ $8, CX
-	JMP dot8
-dotsum:
-	VADDPS Y1, Y0, Y0
-	VADDPS Y3, Y2, Y2
-	VADDPS Y2, Y0, Y0
-	VEXTRACTF128 $1, Y0, X1
-	VADDPS X1, X0, X0
-	VHADDPS X0, X0, X0
-	VHADDPS X0, X0, X0
-	VZEROUPPER
-	MOVSS X0, ret+24(FP)
-	RET
-
 // func axpy8AVX2(n int, x *float32, y *float32, alpha float32); n is a multiple of 8.
 TEXT ·axpy8AVX2(SB), NOSPLIT, $0-28
 	MOVQ n+0(FP), CX
