@@ -17,6 +17,16 @@ type Answer struct {
 	Results     []Result
 	Facets      Facets // of every candidate post, as on a search page
 	Interpreted Interpretation
+	// Phrased is a chat model's answer written from Sentences, which it
+	// cites as [1], [2]...; nil unless a chat endpoint is configured and
+	// its reply cited them. It never replaces Sentences.
+	Phrased *Phrasing
+}
+
+// Phrasing is an answer phrased by a chat model from the quoted sentences.
+type Phrasing struct {
+	Text  string `json:"text"`  // cites the answer's sentences as [1], [2]...
+	Model string `json:"model"` // the chat model that wrote it
 }
 
 // AnswerSentence is one sentence of a post, quoted verbatim from its clean

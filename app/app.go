@@ -16,6 +16,7 @@ import (
 	"github.com/semsearch/semsearch/embed"
 	"github.com/semsearch/semsearch/gaps"
 	"github.com/semsearch/semsearch/ingest"
+	"github.com/semsearch/semsearch/phrase"
 	"github.com/semsearch/semsearch/querylog"
 	"github.com/semsearch/semsearch/search"
 	"github.com/semsearch/semsearch/sources"
@@ -32,6 +33,7 @@ type App struct {
 	emb      semsearch.Embedder // cached by (model, text hash) in the store
 	searcher *search.Searcher
 	answerer *answer.Answerer
+	phraser  *phrase.Phraser // nil unless Config.Chat.BaseURL
 	now      func() time.Time
 	qlog     *querylog.Log // nil unless Config.QueryLog
 	dataDir  string
@@ -94,6 +96,12 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	a.searcher = search.NewWithOptions(store, a.emb, searching)
 	// Sentences are embedded uncached: the cache is written by ingest only.
 	a.answerer = answer.New(a.searcher, store, raw, cfg.Answer)
+	if cfg.Chat.BaseURL != "" {
+		if a.phraser, err = phrase.New(cfg.Chat); err != nil {
+			a.Close()
+			return nil, err
+		}
+	}
 	a.now = cfg.Answer.Now
 	if a.now == nil {
 		a.now = time.Now
@@ -153,13 +161,27 @@ func (a *App) SearchPage(ctx context.Context, q semsearch.Query) (semsearch.Page
 	return semsearch.Page{Results: f.Results, Facets: f.Facets, Interpreted: in}, nil
 }
 
-// Ask answers a question with sentences quoted from the posts. With the
-// query log on, the question, whether it was answered and its best posts
-// are logged (nothing about who asked).
+// Ask answers a question with sentences quoted from the posts, phrased
+// by the chat model when one is configured (a failed phrasing is logged
+// and leaves the quoted answer as it is). With the query log on, the
+// question, whether it was answered and its best posts are logged
+// (nothing about who asked).
 func (a *App) Ask(ctx context.Context, q semsearch.Query) (semsearch.Answer, error) {
 	ans, err := a.answerer.Ask(ctx, q)
-	if err != nil || a.qlog == nil {
+	if err != nil {
 		return ans, err
+	}
+	if a.phraser != nil && ans.Answered {
+		text, err := a.phraser.Phrase(ctx, ans.Query, ans.Sentences)
+		switch {
+		case err != nil:
+			a.log.Warn("answer not phrased", "error", err)
+		case text != "":
+			ans.Phrased = &semsearch.Phrasing{Text: text, Model: a.phraser.Model()}
+		}
+	}
+	if a.qlog == nil {
+		return ans, nil
 	}
 	entry := semsearch.LoggedQuery{Query: ans.Query, Answered: ans.Answered, Confidence: ans.Confidence}
 	for _, r := range ans.Results[:min(3, len(ans.Results))] {

@@ -3,19 +3,20 @@ package app
 import (
 	"context"
 	"fmt"
-	"github.com/semsearch/semsearch/answer"
-	"github.com/semsearch/semsearch/querylog"
 	"io"
 	"log/slog"
 	"time"
 
 	"github.com/semsearch/semsearch"
+	"github.com/semsearch/semsearch/answer"
 	"github.com/semsearch/semsearch/chunk"
 	"github.com/semsearch/semsearch/embed/local"
 	"github.com/semsearch/semsearch/embed/openai"
 	"github.com/semsearch/semsearch/embed/weights"
 	"github.com/semsearch/semsearch/index"
 	"github.com/semsearch/semsearch/ingest"
+	"github.com/semsearch/semsearch/phrase"
+	"github.com/semsearch/semsearch/querylog"
 	"github.com/semsearch/semsearch/search"
 	"github.com/semsearch/semsearch/sources"
 )
@@ -59,6 +60,9 @@ type Config struct {
 	Poll    bool
 	Search  search.Options // zero fields take search.DefaultOptions()
 	Answer  answer.Options // zero fields take answer.DefaultOptions()
+	// Chat, when its BaseURL is set, phrases each answer from its quoted
+	// sentences with an OpenAI-compatible chat model (off by default).
+	Chat phrase.Config
 	// QueryLog turns on the local log of the questions asked (Ask), in
 	// DataDir, bounded by QueryLogRetention; `serve --query-log` sets it.
 	QueryLog          bool

@@ -47,6 +47,28 @@ func TestServer_AskAbstains(t *testing.T) {
 	}
 }
 
+// A phrasing is in the body only when the answer has one (a chat endpoint
+// is configured), beside the quoted sentences.
+func TestServer_AskPhrased(t *testing.T) {
+	h := newHarness(t, server.Config{})
+	phrased := &semsearch.Phrasing{Text: "Only after fsync [1].", Model: "tiny-chat"}
+	h.svc.AskFunc = func(_ context.Context, q semsearch.Query) (semsearch.Answer, error) {
+		return semsearch.Answer{Query: q.Text, Answered: true, Confidence: 0.8, Phrased: phrased,
+			Sentences: []semsearch.AnswerSentence{{Text: "Writes are durable after fsync.", PostID: "p", Title: "T", URL: "https://example.com/p", Link: "https://example.com/p#:~:text=Writes"}}}, nil
+	}
+	rec := h.do(t, http.MethodGet, "/api/ask?q=durable", "")
+	wantStatus(t, rec, http.StatusOK)
+	got := decode[wire.AskResponse](t, rec)
+	if got.Phrased == nil || *got.Phrased != *phrased || len(got.Answer) != 1 {
+		t.Errorf("body %s", rec.Body.String())
+	}
+	phrased = nil
+	rec = h.do(t, http.MethodGet, "/api/ask?q=durable", "")
+	if body := rec.Body.String(); contains(body, `"phrased"`) {
+		t.Errorf("body %s has a phrasing", body)
+	}
+}
+
 func TestServer_AskValidation(t *testing.T) {
 	h := newHarness(t, server.Config{})
 	for _, target := range []string{"/api/ask", "/api/ask?q=x&sort=newest", "/api/ask?q=x&interpret=maybe", "/api/ask?q=x&k=0", "/api/search?q=x&sort=oldest"} {

@@ -1,6 +1,7 @@
 // semsearch search page. No framework, no build step. It asks /api/ask:
 // the answer card (sentences quoted from the posts, with citations and deep
-// links, or a plain "nothing answers this") leads, the results follow, and
+// links, and a chat model's phrasing of them when the server has one; or a
+// plain "nothing answers this") leads, the results follow, and
 // the facets (source, author, tag, date range) and the query's date
 // phrases are filters the reader can add and remove.
 //
@@ -200,7 +201,9 @@
   function renderAnswer(body) {
     const note = answerCard.querySelector(".answer-note");
     const ol = answerCard.querySelector(".answer-sentences");
+    const phrased = answerCard.querySelector(".answer-phrased");
     ol.replaceChildren();
+    phrased.hidden = true;
     answerCard.dataset.answered = String(!!body.answered);
     const pct = Math.round((body.confidence || 0) * 100);
     if (!body.answered || !(body.answer || []).length) {
@@ -211,6 +214,14 @@
       return;
     }
     note.textContent = "Quoted from the posts · confidence " + pct + "%";
+    // A chat model's phrasing, when the server has one: shown above the
+    // quotes it cites by number, never instead of them.
+    if (body.phrased && body.phrased.text) {
+      phrased.querySelector(".answer-phrased-text").textContent = body.phrased.text;
+      phrased.querySelector(".answer-phrased-by").textContent =
+        "— phrased by " + body.phrased.model + " from the quotes below";
+      phrased.hidden = false;
+    }
     for (const a of body.answer) {
       const li = document.createElement("li");
       li.className = "answer-sentence";

@@ -19,7 +19,10 @@ type AskResponse struct {
 	Results     []semsearch.Result         `json:"results"` // never null; as /api/search returns them
 	Interpreted semsearch.Interpretation   `json:"interpreted"`
 	Facets      semsearch.Facets           `json:"facets"` // of every candidate post, as /api/search gives them
-	TookMS      float64                    `json:"took_ms"`
+	// Phrased is present only when a chat endpoint is configured and it
+	// phrased the answer from Answer's sentences (cited as [1], [2]...).
+	Phrased *semsearch.Phrasing `json:"phrased,omitempty"`
+	TookMS  float64             `json:"took_ms"`
 }
 
 // NewAskResponse shapes an answer for the API.
@@ -31,7 +34,7 @@ func NewAskResponse(a semsearch.Answer, tookMS float64) AskResponse {
 	return AskResponse{
 		Query: a.Query, Answered: a.Answered, Confidence: a.Confidence,
 		Answer: sents, Results: Results(a.Results), Interpreted: a.Interpreted,
-		Facets: facets(a.Facets), TookMS: tookMS,
+		Facets: facets(a.Facets), Phrased: a.Phrased, TookMS: tookMS,
 	}
 }
 

@@ -57,8 +57,11 @@ func printAnswer(w io.Writer, a semsearch.Answer) {
 	printInterpretation(w, a.Interpreted)
 	if a.Answered {
 		fmt.Fprintf(w, "Answer (confidence %.2f):\n\n", a.Confidence)
-		for _, s := range a.Sentences {
-			fmt.Fprintf(w, "  %s\n    — %s\n    %s\n\n", s.Text, s.Title, s.Link)
+		if a.Phrased != nil {
+			fmt.Fprintf(w, "  %s\n    — phrased by %s from the sentences below\n\n", a.Phrased.Text, a.Phrased.Model)
+		}
+		for i, s := range a.Sentences {
+			fmt.Fprintf(w, "  [%d] %s\n    — %s\n    %s\n\n", i+1, s.Text, s.Title, s.Link)
 		}
 	} else {
 		fmt.Fprintf(w, "No post answers this (confidence %.2f). The closest posts:\n\n", a.Confidence)

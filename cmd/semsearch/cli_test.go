@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -147,6 +148,19 @@ func TestCLI_JSONContract(t *testing.T) {
 		t.Errorf("ask body %+v", ar)
 	}
 	cli(t, env, 2, "ask", "--k", "0", "x")
+
+	// With a chat server, the answer is also phrased from its quotes.
+	chat := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"choices":[{"index":0,"message":{"role":"assistant","content":"By winning a vote [1]."}}]}`)
+	}))
+	defer chat.Close()
+	out = cli(t, env, 0, "ask", "--chat-url", chat.URL+"/v1", "--chat-model", "tiny-chat", "how does a follower become a candidate")
+	if !ar.Answered || !strings.Contains(string(out), "By winning a vote [1].\n    — phrased by tiny-chat from the sentences below") || !strings.Contains(string(out), "  [1] ") {
+		t.Errorf("ask with a chat server (answered %v):\n%s", ar.Answered, out)
+	}
+	cli(t, env, 1, "ask", "--chat-url", chat.URL+"/v1", "x") // no --chat-model: refused at open
 
 	// gaps reads the query log serve keeps in the data dir.
 	logged := `{"time":"2026-11-30T10:00:00Z","query":"sourdough proofing","answered":false,"confidence":0.1,"posts":[{"id":"p","title":"Raft"}]}

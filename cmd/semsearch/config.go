@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/semsearch/semsearch/app"
+	"github.com/semsearch/semsearch/phrase"
 )
 
 // globalFlags are the flags every command takes. Each defaults to its
@@ -24,6 +25,7 @@ type globalFlags struct {
 	embedKey             string
 	embedDims            int
 	embedTimeout         time.Duration
+	chat                 phrase.Config
 	backend              string
 	weaviate             app.WeaviateConfig
 	vectorIndex          string
@@ -43,6 +45,10 @@ func (g *globalFlags) register(cmd *cobra.Command) {
 	f.StringVar(&g.embedKey, "embed-key", envString("SEMSEARCH_EMBED_KEY", ""), "API key for the embedding server (env SEMSEARCH_EMBED_KEY)")
 	f.IntVar(&g.embedDims, "embed-dims", g.envInt("SEMSEARCH_EMBED_DIMS", 0), "embedding dimensions to request, 0 = the model's own (env SEMSEARCH_EMBED_DIMS)")
 	f.DurationVar(&g.embedTimeout, "embed-timeout", g.envDuration("SEMSEARCH_EMBED_TIMEOUT", 30*time.Second), "per-request timeout for the embedding server (env SEMSEARCH_EMBED_TIMEOUT)")
+	f.StringVar(&g.chat.BaseURL, "chat-url", envString("SEMSEARCH_CHAT_URL", ""), "OpenAI-compatible chat server base URL, e.g. http://127.0.0.1:11434/v1: ask then also phrases each answer from its quoted sentences, citing them; off when empty (env SEMSEARCH_CHAT_URL)")
+	f.StringVar(&g.chat.Model, "chat-model", envString("SEMSEARCH_CHAT_MODEL", ""), "model name on the chat server (env SEMSEARCH_CHAT_MODEL)")
+	f.StringVar(&g.chat.APIKey, "chat-key", envString("SEMSEARCH_CHAT_KEY", ""), "API key for the chat server (env SEMSEARCH_CHAT_KEY)")
+	f.DurationVar(&g.chat.Timeout, "chat-timeout", g.envDuration("SEMSEARCH_CHAT_TIMEOUT", phrase.DefaultTimeout), "bound on phrasing one answer; past it the answer is given unphrased (env SEMSEARCH_CHAT_TIMEOUT)")
 	f.StringVar(&g.backend, "backend", envString("SEMSEARCH_BACKEND", app.BackendEmbedded), "where the index lives: embedded (SQLite in --data) or weaviate (a cluster at --weaviate-url) (env SEMSEARCH_BACKEND)")
 	f.StringVar(&g.weaviate.URL, "weaviate-url", envString("SEMSEARCH_WEAVIATE_URL", ""), "Weaviate base URL, e.g. http://127.0.0.1:8080 (env SEMSEARCH_WEAVIATE_URL)")
 	f.StringVar(&g.weaviate.APIKey, "weaviate-key", envString("SEMSEARCH_WEAVIATE_KEY", ""), "Weaviate API key (env SEMSEARCH_WEAVIATE_KEY)")
@@ -69,6 +75,7 @@ func (env *cliEnv) appConfig() app.Config {
 		EmbedKey:     g.embedKey,
 		EmbedDims:    g.embedDims,
 		EmbedTimeout: g.embedTimeout,
+		Chat:         g.chat,
 		Backend:      g.backend,
 		Weaviate:     g.weaviate,
 		VectorIndex:  g.vectorIndex,
