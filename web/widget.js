@@ -7,8 +7,10 @@
 //
 // Attributes: server (base URL of the semsearch server; default: where this
 // script came from), k (posts shown, default 5), placeholder, label (the
-// accessible name of the box, default "Search posts"). The server must allow
-// the page's origin with `serve --cors-origin`.
+// accessible name of the box, default "Search posts"), answers (present:
+// ask /api/ask instead of /api/search, and when a post answers the question
+// show the sentence that answers first, linked to it in its post). The
+// server must allow the page's origin with `serve --cors-origin`.
 //
 // It has no dependencies and no build step. Everything renders in a shadow
 // root, so the host page's CSS does not leak in and the widget's does not
@@ -16,7 +18,7 @@
 // (--semsearch-font, --semsearch-fg, --semsearch-bg, --semsearch-muted,
 // --semsearch-accent, --semsearch-mark, --semsearch-border,
 // --semsearch-radius, --semsearch-max-height) or the parts input, results,
-// result, title, passage, status. Passages are built as text nodes and
+// result, answer, title, passage, status. Passages are built as text nodes and
 // <mark> elements only: nothing from the server is inserted as markup.
 (function () {
   "use strict";
@@ -71,6 +73,9 @@
 .meta { color: var(--semsearch-muted, #6b7280); font-size: 0.85em; }
 .passage { margin: 0.2em 0 0; font-size: 0.92em; overflow-wrap: anywhere; }
 mark { background: var(--semsearch-mark, #fde68a); color: inherit; padding: 0 0.1em; border-radius: 0.15em; }
+.answer { background: color-mix(in srgb, var(--semsearch-accent, #2563eb) 7%, transparent); }
+.answer .label { color: var(--semsearch-muted, #6b7280); font-size: 0.8em; text-transform: uppercase; letter-spacing: 0.04em; }
+.answer .passage { font-size: 1em; }
 .status { margin: 0.3em 0 0; color: var(--semsearch-muted, #6b7280); font-size: 0.9em; }
 `;
 
@@ -184,6 +189,10 @@ mark { background: var(--semsearch-mark, #fde68a); color: inherit; padding: 0 0.
       return this.getAttribute("server") || scriptBase;
     }
 
+    get answers() {
+      return this.hasAttribute("answers");
+    }
+
     get k() {
       const k = parseInt(this.getAttribute("k") || "5", 10);
       return k >= 1 && k <= 100 ? k : 5;
@@ -207,7 +216,7 @@ mark { background: var(--semsearch-mark, #fde68a); color: inherit; padding: 0 0.
       this.setStatus("Searching…", "loading");
       let body;
       try {
-        const url = new URL("api/search", this.base);
+        const url = new URL(this.answers ? "api/ask" : "api/search", this.base);
         url.searchParams.set("q", q);
         url.searchParams.set("k", String(this.k));
         const res = await fetch(url.href, {
@@ -225,8 +234,10 @@ mark { background: var(--semsearch-mark, #fde68a); color: inherit; padding: 0 0.
       }
       if (gen !== this.generation) return; // a newer search is under way
       const results = body.results || [];
-      this.render(results);
-      this.setStatus(results.length === 0 ? "No posts match." : results.length + (results.length === 1 ? " post" : " posts"),
+      const answer = body.answered && (body.answer || [])[0];
+      this.render(results, answer);
+      const posts = results.length + (results.length === 1 ? " post" : " posts");
+      this.setStatus(results.length === 0 ? "No posts match." : answer ? "Answer and " + posts : posts,
         results.length === 0 ? "empty" : "done");
     }
 
@@ -236,12 +247,17 @@ mark { background: var(--semsearch-mark, #fde68a); color: inherit; padding: 0 0.
       this.dataset.state = kind;
     }
 
-    render(results) {
+    // render lists the results, after the answer when there is one (the
+    // first sentence of /api/ask's answer: an option like the others,
+    // opening its post at that sentence).
+    render(results, answer) {
       this.list.replaceChildren();
       this.items = [];
       this.active = -1;
       this.input.removeAttribute("aria-activedescendant");
-      results.forEach((r, i) => {
+      if (answer) this.renderAnswer(answer);
+      results.forEach((r) => {
+        const i = this.items.length;
         const passage = (r.passages || [])[0];
         const href = safeHref(passage && passage.link) || safeHref(r.url);
         const li = document.createElement("li");
@@ -282,9 +298,42 @@ mark { background: var(--semsearch-mark, #fde68a); color: inherit; padding: 0 0.
         this.list.appendChild(li);
         this.items.push({ li, href });
       });
-      const open = results.length > 0;
+      const open = this.items.length > 0;
       this.list.hidden = !open;
       this.input.setAttribute("aria-expanded", String(open));
+    }
+
+    renderAnswer(a) {
+      const i = this.items.length;
+      const href = safeHref(a.link) || safeHref(a.url);
+      const li = document.createElement("li");
+      li.id = this.list.id + "-" + i;
+      li.className = "result answer";
+      li.setAttribute("part", "result answer");
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-selected", "false");
+      const label = document.createElement("div");
+      label.className = "label";
+      label.textContent = "Answer";
+      const p = document.createElement("p");
+      p.className = "passage";
+      p.setAttribute("part", "passage");
+      p.textContent = a.text;
+      const title = document.createElement(href ? "a" : "span");
+      title.className = "title";
+      title.setAttribute("part", "title");
+      title.textContent = a.title || a.url;
+      if (href) {
+        title.href = href;
+        title.tabIndex = -1;
+      }
+      li.append(label, p, title);
+      li.addEventListener("mousedown", (ev) => ev.preventDefault());
+      li.addEventListener("click", (ev) => {
+        if (ev.target !== title) this.open(i);
+      });
+      this.list.appendChild(li);
+      this.items.push({ li, href });
     }
 
     select(i) {

@@ -21,13 +21,13 @@ import (
 // blogPage is a static page of another site that loads the widget from
 // semsearch. Its own CSP allows scripts and fetches from semsearch only and
 // no inline style, and its CSS would hide the widget's results if the
-// shadow root let it in.
-func blogPage(semsearchURL string) string {
+// shadow root let it in. attrs are more attributes of the widget.
+func blogPage(semsearchURL string, attrs ...string) string {
 	return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A static blog</title>
 <meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' ` + semsearchURL + `; connect-src ` + semsearchURL + `; style-src 'self'">
 <link rel="stylesheet" href="/blog.css"><link rel="icon" href="/favicon.svg">
 </head><body><h1>A static blog</h1>
-<semsearch-search label="Search this blog" k="3"></semsearch-search>
+<semsearch-search label="Search this blog" k="3"` + strings.Join(append([]string{""}, attrs...), " ") + `></semsearch-search>
 <p>Posts about files and durability.</p>
 <script src="` + semsearchURL + `/widget.js" defer></script>
 </body></html>`
@@ -35,14 +35,15 @@ func blogPage(semsearchURL string) string {
 
 const blogCSS = `.result, mark, .results, li { display: none !important; } input { visibility: hidden; }`
 
-// serveBlog serves blogPage on its own loopback port and returns its origin.
-func serveBlog(t *testing.T, semsearchURL string, ln net.Listener) string {
+// serveBlog serves blogPage (with attrs) on its own loopback port and
+// returns its origin.
+func serveBlog(t *testing.T, semsearchURL string, ln net.Listener, attrs ...string) string {
 	t.Helper()
 	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/":
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			fmt.Fprint(w, blogPage(semsearchURL))
+			fmt.Fprint(w, blogPage(semsearchURL, attrs...))
 		case "/post.html":
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
 			fmt.Fprint(w, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A post</title><link rel="icon" href="/favicon.svg"></head><body><h1 id="post">A post</h1><p>The passage.</p></body></html>`)
