@@ -255,80 +255,64 @@ mark { background: var(--semsearch-mark, #fde68a); color: inherit; padding: 0 0.
       this.items = [];
       this.active = -1;
       this.input.removeAttribute("aria-activedescendant");
-      if (answer) this.renderAnswer(answer);
-      results.forEach((r) => {
-        const i = this.items.length;
-        const passage = (r.passages || [])[0];
-        const href = safeHref(passage && passage.link) || safeHref(r.url);
-        const li = document.createElement("li");
-        li.id = this.list.id + "-" + i;
-        li.className = "result";
-        li.setAttribute("part", "result");
-        li.setAttribute("role", "option");
-        li.setAttribute("aria-selected", "false");
-
-        const title = document.createElement(href ? "a" : "span");
-        title.className = "title";
-        title.setAttribute("part", "title");
-        title.textContent = r.title || r.url || r.id;
-        if (href) {
-          title.href = href;
-          title.tabIndex = -1; // the box keeps focus; arrows move the selection
-        }
-        li.appendChild(title);
-
-        const meta = [r.source, r.published && new Date(r.published).toLocaleDateString()].filter(Boolean).join(" · ");
-        if (meta) {
-          const m = document.createElement("div");
-          m.className = "meta";
-          m.textContent = meta;
-          li.appendChild(m);
-        }
-        if (passage) {
+      if (answer) {
+        this.addOption("result answer", safeHref(answer.link) || safeHref(answer.url), answer.title || answer.url, (li, title) => {
+          const label = document.createElement("div");
+          label.className = "label";
+          label.textContent = "Answer";
           const p = document.createElement("p");
           p.className = "passage";
           p.setAttribute("part", "passage");
-          appendHighlight(p, passage.highlight, passage.text);
-          li.appendChild(p);
-        }
-        li.addEventListener("mousedown", (ev) => ev.preventDefault()); // keep focus in the box
-        li.addEventListener("click", (ev) => {
-          if (ev.target !== title) this.open(i);
+          p.textContent = answer.text;
+          li.append(label, p, title);
         });
-        this.list.appendChild(li);
-        this.items.push({ li, href });
-      });
+      }
+      for (const r of results) {
+        const passage = (r.passages || [])[0];
+        const href = safeHref(passage && passage.link) || safeHref(r.url);
+        this.addOption("result", href, r.title || r.url || r.id, (li, title) => {
+          li.appendChild(title);
+          const meta = [r.source, r.published && new Date(r.published).toLocaleDateString()].filter(Boolean).join(" · ");
+          if (meta) {
+            const m = document.createElement("div");
+            m.className = "meta";
+            m.textContent = meta;
+            li.appendChild(m);
+          }
+          if (passage) {
+            const p = document.createElement("p");
+            p.className = "passage";
+            p.setAttribute("part", "passage");
+            appendHighlight(p, passage.highlight, passage.text);
+            li.appendChild(p);
+          }
+        });
+      }
       const open = this.items.length > 0;
       this.list.hidden = !open;
       this.input.setAttribute("aria-expanded", String(open));
     }
 
-    renderAnswer(a) {
+    // addOption appends one option: an <li> of class (and part) kind whose
+    // title links to href, filled by fill(li, title).
+    addOption(kind, href, titleText, fill) {
       const i = this.items.length;
-      const href = safeHref(a.link) || safeHref(a.url);
       const li = document.createElement("li");
       li.id = this.list.id + "-" + i;
-      li.className = "result answer";
-      li.setAttribute("part", "result answer");
+      li.className = kind;
+      li.setAttribute("part", kind);
       li.setAttribute("role", "option");
       li.setAttribute("aria-selected", "false");
-      const label = document.createElement("div");
-      label.className = "label";
-      label.textContent = "Answer";
-      const p = document.createElement("p");
-      p.className = "passage";
-      p.setAttribute("part", "passage");
-      p.textContent = a.text;
       const title = document.createElement(href ? "a" : "span");
       title.className = "title";
       title.setAttribute("part", "title");
-      title.textContent = a.title || a.url;
+      title.textContent = titleText;
       if (href) {
         title.href = href;
-        title.tabIndex = -1;
+        title.tabIndex = -1; // the box keeps focus; arrows move the selection
       }
-      li.append(label, p, title);
-      li.addEventListener("mousedown", (ev) => ev.preventDefault());
+      fill(li, title);
+      li.addEventListener("mousedown", (ev) => ev.preventDefault()); // keep focus in the box
       li.addEventListener("click", (ev) => {
         if (ev.target !== title) this.open(i);
       });
