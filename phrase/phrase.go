@@ -32,6 +32,10 @@ const (
 // the page.
 const maxRunes = 1200
 
+// maxReplyBytes caps the chat server's response body: past it the reply is
+// an error, not read into memory.
+const maxReplyBytes = 1 << 20
+
 // Config describes the chat endpoint.
 type Config struct {
 	// BaseURL is the API root; requests go to BaseURL + "/chat/completions",
@@ -73,10 +77,24 @@ func New(cfg Config) (*Phraser, error) {
 	}
 	oc := goopenai.DefaultConfig(cfg.APIKey)
 	oc.BaseURL = cfg.BaseURL
-	if cfg.HTTPClient != nil {
-		oc.HTTPClient = cfg.HTTPClient
+	hc := cfg.HTTPClient
+	if hc == nil {
+		hc = &http.Client{}
 	}
+	oc.HTTPClient = limitedDoer{hc}
 	return &Phraser{cfg: cfg, api: goopenai.NewClientWithConfig(oc), url: u.Redacted()}, nil
+}
+
+// limitedDoer sends with c and bounds every response body to
+// maxReplyBytes.
+type limitedDoer struct{ c *http.Client }
+
+func (d limitedDoer) Do(req *http.Request) (*http.Response, error) {
+	resp, err := d.c.Do(req)
+	if resp != nil {
+		resp.Body = http.MaxBytesReader(nil, resp.Body, maxReplyBytes)
+	}
+	return resp, err
 }
 
 // Model is the chat model's name, as the page credits it.

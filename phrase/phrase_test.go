@@ -132,6 +132,14 @@ func TestPhrase_Failures(t *testing.T) {
 			t.Fatalf("error %v, want the deadline", err)
 		}
 	})
+	t.Run("huge reply", func(t *testing.T) {
+		srv := chatServer(t, http.StatusOK, "[1] "+strings.Repeat("x", 2*maxReplyBytes), nil)
+		p, _ := New(Config{BaseURL: srv.URL + "/v1", Model: "m"})
+		var tooBig *http.MaxBytesError
+		if got, err := p.Phrase(context.Background(), "q", quotes); !errors.As(err, &tooBig) || got != "" {
+			t.Fatalf("%d bytes, error %v; want the body limit", len(got), err)
+		}
+	})
 	t.Run("no quotes: no request", func(t *testing.T) {
 		var reqs []map[string]any
 		srv := chatServer(t, http.StatusOK, "[1]", &reqs)
