@@ -58,6 +58,49 @@ func TestParse(t *testing.T) {
 		{"a number that is no year", "latency in 300 ms", now, semsearch.Interpretation{Text: "latency in 300 ms"}},
 		{"only a date phrase", "the latest", now, semsearch.Interpretation{
 			Text: "the latest", Sort: semsearch.SortDate, Phrases: []string{"the latest"}}},
+		{"the last post", "the last post on raft", now, semsearch.Interpretation{
+			Text: "raft", Sort: semsearch.SortDate, Phrases: []string{"the last"}}},
+		{"recent articles", "recent articles about Go generics", now, semsearch.Interpretation{
+			Text: "Go generics", Sort: semsearch.SortDate, Phrases: []string{"recent"}}},
+		{"written recently", "what did she write recently about postgres", now, semsearch.Interpretation{
+			Text: "what did she write about postgres", Sort: semsearch.SortDate, Phrases: []string{"recently"}}},
+		{"the asker's recently is topic", "I recently moved to Go, what should I read", now, semsearch.Interpretation{
+			Text: "I recently moved to Go, what should I read"}},
+		{"latest that names no posts is topic", "why is the latest version of Go faster", now, semsearch.Interpretation{
+			Text: "why is the latest version of Go faster"}},
+		{"the latest on", "what's the latest on vector databases?", now, semsearch.Interpretation{
+			Text: "what's on vector databases?", Sort: semsearch.SortDate, Phrases: []string{"the latest"}}},
+		{"most recent writing", "most recent writing about sqlite", now, semsearch.Interpretation{
+			Text: "sqlite", Sort: semsearch.SortDate, Phrases: []string{"most recent"}}},
+		{"a rolling window of months", "posts about python in the last 6 months", now, semsearch.Interpretation{
+			Text: "posts about python", Since: now.AddDate(0, -6, 0), Phrases: []string{"in the last 6 months"}}},
+		{"a rolling window in words", "python posts from the past two weeks", now, semsearch.Interpretation{
+			Text: "python posts", Since: now.AddDate(0, 0, -14), Phrases: []string{"from the past two weeks"}}},
+		{"a few days", "outages over the last few days", now, semsearch.Interpretation{
+			Text: "outages", Since: now.AddDate(0, 0, -3), Phrases: []string{"over the last few days"}}},
+		{"years ago", "two years ago posts on zig", now, semsearch.Interpretation{
+			Text: "posts on zig", Since: day(2024, 1, 1), Until: end(2025, 1, 1), Phrases: []string{"two years ago"}}},
+		{"a month ago", "what did I write a month ago", now, semsearch.Interpretation{
+			Text: "what did I write", Since: day(2026, 11, 1), Until: end(2026, 12, 1), Phrases: []string{"a month ago"}}},
+		{"between two years", "posts between 2021 and 2023 about raft", now, semsearch.Interpretation{
+			Text: "posts about raft", Since: day(2021, 1, 1), Until: end(2024, 1, 1), Phrases: []string{"between 2021 and 2023"}}},
+		{"from one year to another, reversed", "raft from 2023 to 2021", now, semsearch.Interpretation{
+			Text: "raft", Since: day(2021, 1, 1), Until: end(2024, 1, 1), Phrases: []string{"from 2023 to 2021"}}},
+		{"prior to", "posts about raft prior to 2020", now, semsearch.Interpretation{
+			Text: "posts about raft", Until: end(2020, 1, 1), Phrases: []string{"prior to 2020"}}},
+		{"older than", "paxos posts older than March 2022", now, semsearch.Interpretation{
+			Text: "paxos posts", Until: end(2022, 3, 1), Phrases: []string{"older than March 2022"}}},
+		{"newer than", "wasm newer than 2023", now, semsearch.Interpretation{
+			Text: "wasm", Since: day(2024, 1, 1), Phrases: []string{"newer than 2023"}}},
+		{"last week: the calendar week before", "deploys last week", now, semsearch.Interpretation{ // now is a Tuesday
+			Text: "deploys", Since: day(2026, 11, 23), Until: end(2026, 11, 30), Phrases: []string{"last week"}}},
+		{"earlier this year", "posts about llms earlier this year", now, semsearch.Interpretation{
+			Text: "posts about llms", Since: day(2026, 1, 1), Phrases: []string{"earlier this year"}}},
+		{"a leading cut leaves no comma", "after March 2024, what about wasm", now, semsearch.Interpretation{
+			Text: "what about wasm", Since: day(2024, 4, 1), Phrases: []string{"after March 2024"}}},
+		{"the blog clause after the topic", "the latest post on mathematical optimization on the blog with deep dives on microkernels", now, semsearch.Interpretation{
+			Text: "mathematical optimization", Sort: semsearch.SortDate, Phrases: []string{"the latest"},
+			SourceHint: "the blog with deep dives on microkernels"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
