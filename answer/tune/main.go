@@ -65,6 +65,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	defer m.Close()
 	qs, err := eval.LoadQuestions(*questions)
 	if err != nil {
 		return err

@@ -64,6 +64,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	defer m.Close()
 	emb := &memo{Embedder: m, vecs: map[string][]float32{}}
 
 	name := "questions"
