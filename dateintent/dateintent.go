@@ -104,7 +104,7 @@ func asksForPosts(rest string) bool {
 		return true
 	}
 	switch words[0] {
-	case "on", "about", "from", "in", "regarding", "concerning", "covering", "by", "at", "for":
+	case "on", "about", "from", "in", "regarding", "concerning", "covering", "by":
 		return true
 	}
 	for _, w := range words[:min(3, len(words))] {
