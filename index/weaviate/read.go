@@ -228,8 +228,8 @@ func (s *Store) LexicalSearch(ctx context.Context, q string, n int, f semsearch.
 	if n <= 0 {
 		return nil, semsearch.Errorf(semsearch.EInvalid, "the number of results must be positive, got %d", n)
 	}
-	terms := queryTerms(q)
-	if len(terms) == 0 {
+	query := BM25Query(q)
+	if query == "" {
 		return nil, nil
 	}
 	if w == (semsearch.BM25Weights{}) {
@@ -239,11 +239,10 @@ func (s *Store) LexicalSearch(ctx context.Context, q string, n int, f semsearch.
 	if w != lexWeights {
 		props = []string{boost("titleStem", w.Title), boost("headingStem", w.Heading), boost("textStem", w.Text)}
 	}
-	terms = stemTerms(terms)
 	var rows []chunkRow
 	err := s.get(ctx, "lexical search", s.names.chunk, func(b *graphql.GetBuilder) *graphql.GetBuilder {
 		b = b.WithFields(append(slices.Clone(hitFields), scoreField)...).
-			WithBM25((&graphql.BM25ArgumentBuilder{}).WithQuery(strings.Join(terms, " ")).WithProperties(props...)).
+			WithBM25((&graphql.BM25ArgumentBuilder{}).WithQuery(query).WithProperties(props...)).
 			WithLimit(fetchDepth(n))
 		if wh := where(f); wh != nil {
 			b = b.WithWhere(wh)
@@ -265,6 +264,12 @@ func (s *Store) LexicalSearch(ctx context.Context, q string, n int, f semsearch.
 	}
 	return s.visible(ctx, kept, hits, n)
 }
+
+// BM25Query is the text LexicalSearch gives Weaviate's BM25 for the user
+// query q: its words as queryTerms picks them, stemmed by stemTerms, joined
+// by spaces; "" when q has no words. (Exported for measuring Weaviate's own
+// hybrid against ours on the same lexical query: eval/weaviatehybrid.)
+func BM25Query(q string) string { return strings.Join(stemTerms(queryTerms(q)), " ") }
 
 // stemTerms stems the query terms, keeping a stem once per distinct query
 // word it comes from: FTS5 scores each word of its OR query on its own, so
