@@ -114,7 +114,7 @@ func (t tools) register(s *mcp.Server) {
 		mcp.AddTool(s, &mcp.Tool{
 			Name:        "ask",
 			Title:       "Answer a question",
-			Description: "Answer a question from the indexed posts, fully locally (no generative model): answer holds up to 3 sentences quoted verbatim from the posts, best first, each with its post id, title, url and a link that opens the post at that sentence. answered is false, with no sentences, when nothing in the index answers; confidence in [0, 1] is calibrated. Date phrases (\"the latest\", \"in 2024\", \"since March\") become filters or ordering, reported in interpreted. results are the posts searched, as the search tool gives them.",
+			Description: "Answer a question from the indexed posts: answer holds up to 3 sentences quoted verbatim from the posts (found by the local embedding model, no generative model), best first, each with its post id, title, url and a link that opens the post at that sentence. answered is false, with no sentences, when nothing in the index answers; confidence in [0, 1] is calibrated. Date phrases (\"the latest\", \"in 2024\", \"since March\") become filters or ordering, reported in interpreted. results are the posts searched, as the search tool gives them. When the server has a chat model configured, phrased holds its answer written from the quoted sentences, citing them as [1], [2].",
 			Annotations: read,
 			InputSchema: searchSchema(),
 		}, t.ask)
