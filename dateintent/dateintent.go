@@ -70,10 +70,9 @@ var (
 )
 
 // postWords are what "the latest …" asks for when it asks for posts.
-var postWords = map[string]bool{"post": true, "posts": true, "article": true, "articles": true, "entry": true,
-	"entries": true, "writing": true, "writings": true, "write-up": true, "write-ups": true, "writeup": true,
-	"writeups": true, "piece": true, "pieces": true, "blog": true, "blogs": true, "news": true, "thoughts": true,
-	"update": true, "updates": true, "one": true, "ones": true}
+var postWords = wordSet(`post posts article articles entry entries writing writings write-up write-ups
+	writeup writeups piece pieces blog blogs news thoughts update updates one ones note notes essay essays
+	story stories tutorial tutorials guide guides musings newsletter newsletters episode episodes`)
 
 // writing are the verbs that make "recently" a date phrase.
 var writing = regexp.MustCompile(`^(?:writ(?:e|es|ing|ten)|wrote|publish(?:ed|es|ing)?|post(?:ed|s|ing)?|blog(?:ged|s|ging)?|cover(?:ed|s|ing)?|talk(?:ed|s|ing)?|said|say)$`)
@@ -93,26 +92,35 @@ func writesRecently(before, after string) bool {
 }
 
 // asksForPosts reports whether the recency word that ends where rest
-// begins asks for the newest posts: it ends the question ("what's the
-// latest?"), a preposition follows ("the latest on X", "latest from Y"),
-// or a post word does within three words ("the newest Python post").
-// Otherwise it is part of the topic ("the latest version of Go") and
-// stays.
+// begins asks for the newest posts ("the latest on X", "the newest Python
+// post", "latest kubernetes"), and not for the newest of something the
+// topic is about ("the latest version of Go", "the latest value from a
+// channel", "the most recent commit"): a post word within three words
+// says posts; else a word of versions and data right after it says
+// topic; else posts.
 func asksForPosts(rest string) bool {
 	words := semsearch.Words(rest)
-	if len(words) == 0 {
-		return true
-	}
-	switch words[0] {
-	case "on", "about", "from", "in", "regarding", "concerning", "covering", "by":
-		return true
-	}
 	for _, w := range words[:min(3, len(words))] {
 		if postWords[w] {
 			return true
 		}
 	}
-	return false
+	return len(words) == 0 || !topicNouns[words[0]]
+}
+
+// topicNouns after "latest" name the newest of a thing, not of posts.
+var topicNouns = wordSet(`version versions release releases value values commit commits build builds
+	revision revisions snapshot snapshots offset offsets state states record records row rows message messages
+	event events item items element elements key keys change changes data image images model models
+	checkpoint checkpoints block blocks frame frames timestamp timestamps result results reading readings tag tags
+	patch patches firmware kernel driver drivers iteration iterations epoch epochs generation term index`)
+
+func wordSet(words string) map[string]bool {
+	set := map[string]bool{}
+	for _, w := range strings.Fields(words) {
+		set[w] = true
+	}
+	return set
 }
 
 // Parse returns what q asks for: Text is q with its date phrases taken

@@ -68,6 +68,12 @@ func TestParse(t *testing.T) {
 			Text: "I recently moved to Go, what should I read"}},
 		{"latest that names no posts is topic", "why is the latest version of Go faster", now, semsearch.Interpretation{
 			Text: "why is the latest version of Go faster"}},
+		{"latest and a bare topic", "latest kubernetes", now, semsearch.Interpretation{
+			Text: "kubernetes", Sort: semsearch.SortDate, Phrases: []string{"latest"}}},
+		{"the most recent commit is topic", "how to find the most recent commit on a branch", now, semsearch.Interpretation{
+			Text: "how to find the most recent commit on a branch"}},
+		{"latest notes", "latest notes on page eviction", now, semsearch.Interpretation{
+			Text: "notes on page eviction", Sort: semsearch.SortDate, Phrases: []string{"latest"}}},
 		{"the latest on", "what's the latest on vector databases?", now, semsearch.Interpretation{
 			Text: "what's on vector databases?", Sort: semsearch.SortDate, Phrases: []string{"the latest"}}},
 		{"most recent writing", "most recent writing about sqlite", now, semsearch.Interpretation{
