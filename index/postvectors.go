@@ -35,3 +35,17 @@ func (s *Store) AllPostVectors(ctx context.Context) ([]semsearch.PostVectors, er
 	slices.SortFunc(out, func(a, b semsearch.PostVectors) int { return cmp.Compare(a.PostID, b.PostID) })
 	return out, nil
 }
+
+// PostVectorsVersion is a number that changes whenever a post or its
+// vectors may have changed: the change-log sequence this process has
+// applied, after applying other processes' changes (as every read does).
+// Two equal versions mean AllPostVectors returns the same posts with the
+// same vectors, so a caller can keep what it built from the last one.
+func (s *Store) PostVectorsVersion(ctx context.Context) (int64, error) {
+	if err := s.sync(ctx); err != nil {
+		return 0, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.seq, nil
+}

@@ -51,3 +51,44 @@ func TestStore_AllPostVectors(t *testing.T) {
 		t.Errorf("after another process's writes: %+v", got)
 	}
 }
+
+// The version changes with every write, this process's or another's, and
+// only then.
+func TestStore_PostVectorsVersion(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, other := openTest(t, dir), openTest(t, dir)
+	version := func() int64 {
+		t.Helper()
+		v, err := s.PostVectorsVersion(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	v := version()
+	steps := []struct {
+		name  string
+		write func()
+	}{
+		{"own put", func() { put(t, s, "a", []string{"one"}, []int{1}) }},
+		{"another process's put", func() { put(t, other, "b", []string{"two"}, []int{2}) }},
+		{"own replace", func() { put(t, s, "a", []string{"three"}, []int{3}) }},
+		{"another process's delete", func() {
+			if err := other.Delete(ctx, "a"); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	}
+	for _, st := range steps {
+		st.write()
+		next := version()
+		if next == v {
+			t.Errorf("%s: version still %d", st.name, v)
+		}
+		if again := version(); again != next {
+			t.Errorf("%s: version %d, then %d with no write", st.name, next, again)
+		}
+		v = next
+	}
+}

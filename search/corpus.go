@@ -32,15 +32,33 @@ type relatedCorpus struct {
 // relatedCache holds the corpus of the latest call, rebuilt when a post
 // changed. The zero value is ready to use.
 type relatedCache struct {
-	mu     sync.Mutex
-	corpus *relatedCorpus
-	vocab  vocabulary
+	mu      sync.Mutex
+	corpus  *relatedCorpus
+	version int64 // of the store when corpus was built; -1: not known
+	vocab   vocabulary
 }
 
 // current returns a corpus matching the store now: the cached one when no
-// post changed since it was built, else a new one that reuses the bags of
-// words of unchanged posts and reads the text of the others.
+// post changed since it was built (the store's version says so without a
+// snapshot when it has one), else a new one that reuses the bags of words
+// of unchanged posts and reads the text of the others.
 func (c *relatedCache) current(ctx context.Context, store Index, lister PostVectorLister) (*relatedCorpus, error) {
+	version := int64(-1)
+	if v, ok := lister.(PostVectorsVersioner); ok {
+		// Read before the snapshot: a change after it makes the next call
+		// rebuild, never keep a stale corpus.
+		ver, err := v.PostVectorsVersion(ctx)
+		if err != nil {
+			return nil, err
+		}
+		c.mu.Lock()
+		if c.corpus != nil && c.version >= 0 && c.version == ver {
+			defer c.mu.Unlock()
+			return c.corpus, nil
+		}
+		c.mu.Unlock()
+		version = ver
+	}
 	snap, err := lister.AllPostVectors(ctx)
 	if err != nil {
 		return nil, err
@@ -49,6 +67,7 @@ func (c *relatedCache) current(ctx context.Context, store Index, lister PostVect
 	defer c.mu.Unlock()
 	old := c.corpus
 	if old != nil && sameVectors(old.posts, snap) {
+		c.version = version
 		return old, nil
 	}
 	docs := make([]termDoc, len(snap))
@@ -85,7 +104,7 @@ func (c *relatedCache) current(ctx context.Context, store Index, lister PostVect
 	}
 	rc.centre()
 	rc.terms = newTermIndex(docs, len(c.vocab.words))
-	c.corpus = rc
+	c.corpus, c.version = rc, version
 	return rc, nil
 }
 

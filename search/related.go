@@ -94,6 +94,15 @@ type PostVectorLister interface {
 	AllPostVectors(ctx context.Context) ([]semsearch.PostVectors, error)
 }
 
+// PostVectorsVersioner is optional beside PostVectorLister: a number read
+// cheaply that changes whenever AllPostVectors' answer may have, so that
+// Related on an unchanged index skips the snapshot (at 100k chunks the
+// snapshot and its comparison cost about an eighth of a list). *index.Store
+// implements it.
+type PostVectorsVersioner interface {
+	PostVectorsVersion(ctx context.Context) (int64, error)
+}
+
 // Related returns up to k posts related to the post postID, best first,
 // each with the passages that relate it (its chunks closest to the
 // target's). The post itself, exact copies (same content hash) and

@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/semsearch/semsearch"
@@ -351,5 +352,37 @@ func TestRelated_WithoutPostVectorLister(t *testing.T) {
 	}
 	if _, err := s.Related(context.Background(), "nope", 5); semsearch.ErrorCode(err) != semsearch.ENotFound {
 		t.Errorf("Related of a missing post without a lister: %v, want not_found", err)
+	}
+}
+
+// countingStore counts the snapshots Related takes of an *index.Store.
+type countingStore struct {
+	*index.Store
+	snapshots atomic.Int32
+}
+
+func (c *countingStore) AllPostVectors(ctx context.Context) ([]semsearch.PostVectors, error) {
+	c.snapshots.Add(1)
+	return c.Store.AllPostVectors(ctx)
+}
+
+// An unchanged index (same version) reuses the corpus without a snapshot;
+// a write changes the version, and the next list sees it.
+func TestRelated_SnapshotOnlyAfterAChange(t *testing.T) {
+	_, st := newRelatedSearcher(t, relatedCorpusDocs, Options{})
+	cs := &countingStore{Store: st}
+	s := NewWithOptions(cs, hashEmbedder{}, Options{})
+	for range 3 {
+		related(t, s, "bread", 5)
+	}
+	if n := cs.snapshots.Load(); n != 1 {
+		t.Errorf("%d snapshots for 3 lists of an unchanged index, want 1", n)
+	}
+	putRelDoc(t, st, relDoc{id: "starter", title: "Keeping a sourdough starter", chunks: []string{"feed the sourdough starter flour and water daily; it ferments and the dough rises"}})
+	if got := resultIDs(related(t, s, "bread", 5)); !slices.Equal(got, []string{"starter"}) {
+		t.Errorf("Related(bread) = %v after a write, want [starter]", got)
+	}
+	if n := cs.snapshots.Load(); n != 2 {
+		t.Errorf("%d snapshots after a write, want 2", n)
 	}
 }
