@@ -37,13 +37,11 @@ func (s *Store) PutMany(ctx context.Context, docs []Doc) error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	_, dims := s.Model()
+	if err := CheckPostIDs(docs); err != nil {
+		return err
+	}
 	norms := make([][][]float32, len(docs))
-	posts := make(map[string]bool, len(docs))
 	for d, doc := range docs {
-		if doc.Post.ID == "" || posts[doc.Post.ID] {
-			return semsearch.Errorf(semsearch.EInvalid, "post %d has an empty or repeated ID %q", d, doc.Post.ID)
-		}
-		posts[doc.Post.ID] = true
 		norm, err := Validate(doc, dims)
 		if err != nil {
 			return err
@@ -68,12 +66,26 @@ func (s *Store) PutMany(ctx context.Context, docs []Doc) error {
 	return nil
 }
 
+// CheckPostIDs is an invalid error unless every document of one write has
+// a post ID, and no two the same.
+func CheckPostIDs(docs []Doc) error {
+	seen := make(map[string]bool, len(docs))
+	for d, doc := range docs {
+		if doc.Post.ID == "" || seen[doc.Post.ID] {
+			return semsearch.Errorf(semsearch.EInvalid, "post %d has an empty or repeated ID %q", d, doc.Post.ID)
+		}
+		seen[doc.Post.ID] = true
+	}
+	return nil
+}
+
 // Validate checks one document for an index of dims dimensions and returns
 // its vectors L2-normalised, in new slices (doc is not modified). It checks
 // one vector per chunk, chunk IDs non-empty and distinct, chunks belonging to
 // the post (or to no post named), and each vector of dims dimensions, finite
 // and non-zero; a failure is an invalid error naming the post. The post ID
-// itself is the caller's to check, against the other documents of a write.
+// itself is the caller's to check, against the other documents of a write
+// (CheckPostIDs).
 func Validate(doc Doc, dims int) ([][]float32, error) {
 	post, chunks, vecs := doc.Post, doc.Chunks, doc.Vecs
 	if len(vecs) != len(chunks) {

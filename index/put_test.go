@@ -52,3 +52,23 @@ func TestValidate(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckPostIDs(t *testing.T) {
+	doc := func(id string) Doc { return Doc{Post: semsearch.Post{ID: id}} }
+	tests := []struct {
+		name string
+		docs []Doc
+		ok   bool
+	}{
+		{"none", nil, true},
+		{"distinct", []Doc{doc("a"), doc("b")}, true},
+		{"empty", []Doc{doc("a"), doc("")}, false},
+		{"repeated", []Doc{doc("a"), doc("b"), doc("a")}, false},
+	}
+	for _, tc := range tests {
+		err := CheckPostIDs(tc.docs)
+		if (err == nil) != tc.ok || (err != nil && semsearch.ErrorCode(err) != semsearch.EInvalid) {
+			t.Errorf("%s: %v", tc.name, err)
+		}
+	}
+}

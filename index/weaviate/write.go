@@ -49,13 +49,11 @@ func (s *Store) putMany(ctx context.Context, docs []index.Doc, trusted bool) err
 	if len(docs) == 0 {
 		return nil
 	}
+	if err := index.CheckPostIDs(docs); err != nil {
+		return err
+	}
 	norms := make([][][]float32, len(docs))
-	seen := make(map[string]bool, len(docs))
 	for d, doc := range docs {
-		if doc.Post.ID == "" || seen[doc.Post.ID] {
-			return semsearch.Errorf(semsearch.EInvalid, "post %d has an empty or repeated ID %q", d, doc.Post.ID)
-		}
-		seen[doc.Post.ID] = true
 		if trusted {
 			norms[d] = doc.Vecs
 			continue
