@@ -88,16 +88,27 @@ func (s *Store) keep(hits []semsearch.Hit, f semsearch.Filter, n int) []semsearc
 	return kept
 }
 
-// FTSQuery turns user text into a safe FTS5 expression: the distinct
-// lower-cased words of q (runs of letters, digits and marks, as the
-// unicode61 tokenizer sees them), each double-quoted, joined by OR. Stop
-// words are dropped unless nothing else is left. Returns "" when q has no
+// FTSQuery turns user text into a safe FTS5 expression: the words of
+// QueryTerms, each double-quoted, joined by OR. Returns "" when q has no
 // words.
 func FTSQuery(q string) string {
-	words := semsearch.Words(q)
+	terms := QueryTerms(q)
+	for i, t := range terms {
+		// Words hold no quotes, but escape anyway: "" is FTS5's quote escape.
+		terms[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
+	}
+	return strings.Join(terms, " OR ")
+}
+
+// QueryTerms are the words a lexical search looks for in user text q: its
+// distinct lower-cased words (runs of letters, digits and marks, as the
+// unicode61 tokenizer sees them), in order, stop words dropped unless
+// nothing else is left, at most maxQueryTerms. Every backend's BM25 query
+// is built from them, so that backends rank alike. The slice is new.
+func QueryTerms(q string) []string {
 	var terms, stops []string
 	seen := map[string]bool{}
-	for _, w := range words {
+	for _, w := range semsearch.Words(q) {
 		if seen[w] {
 			continue
 		}
@@ -114,9 +125,5 @@ func FTSQuery(q string) string {
 	if len(terms) > maxQueryTerms {
 		terms = terms[:maxQueryTerms]
 	}
-	for i, t := range terms {
-		// Words hold no quotes, but escape anyway: "" is FTS5's quote escape.
-		terms[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
-	}
-	return strings.Join(terms, " OR ")
+	return terms
 }

@@ -5,24 +5,22 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	client "github.com/weaviate/weaviate-go-client/v5/weaviate"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	client "github.com/weaviate/weaviate-go-client/v5/weaviate"
 	"github.com/weaviate/weaviate-go-client/v5/weaviate/filters"
 	"github.com/weaviate/weaviate-go-client/v5/weaviate/graphql"
 
 	"github.com/semsearch/semsearch"
+	"github.com/semsearch/semsearch/index"
 )
 
 // idBatch bounds the IDs of one ContainsAny filter.
 const idBatch = 100
-
-// maxQueryTerms bounds the BM25 query built from one user query (as FTS).
-const maxQueryTerms = 64
 
 type additional struct {
 	ID       string    `json:"id"`
@@ -266,10 +264,10 @@ func (s *Store) LexicalSearch(ctx context.Context, q string, n int, f semsearch.
 }
 
 // BM25Query is the text LexicalSearch gives Weaviate's BM25 for the user
-// query q: its words as queryTerms picks them, stemmed by stemTerms, joined
+// query q: its words as index.QueryTerms picks them (FTS5's too), stemmed by stemTerms, joined
 // by spaces; "" when q has no words. (Exported for measuring Weaviate's own
 // hybrid against ours on the same lexical query: eval/weaviatehybrid.)
-func BM25Query(q string) string { return strings.Join(stemTerms(queryTerms(q)), " ") }
+func BM25Query(q string) string { return strings.Join(stemTerms(index.QueryTerms(q)), " ") }
 
 // stemTerms stems the query terms, keeping a stem once per distinct query
 // word it comes from: FTS5 scores each word of its OR query on its own, so
@@ -291,31 +289,6 @@ func boost(prop string, w float64) string {
 		w = 0.0001
 	}
 	return prop + "^" + strconv.FormatFloat(w, 'g', -1, 64)
-}
-
-// queryTerms are the distinct words of q, stop words dropped unless only
-// stop words are left, at most maxQueryTerms (index.FTSQuery's rule).
-func queryTerms(q string) []string {
-	var terms, stops []string
-	seen := map[string]bool{}
-	for _, w := range semsearch.Words(q) {
-		if seen[w] {
-			continue
-		}
-		seen[w] = true
-		if semsearch.IsStopword(w) {
-			stops = append(stops, w)
-		} else {
-			terms = append(terms, w)
-		}
-	}
-	if len(terms) == 0 {
-		terms = stops
-	}
-	if len(terms) > maxQueryTerms {
-		terms = terms[:maxQueryTerms]
-	}
-	return terms
 }
 
 // where translates a filter into a Weaviate where filter (nil: no filter).

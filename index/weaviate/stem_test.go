@@ -21,7 +21,7 @@ func TestStemText(t *testing.T) {
 }
 
 // A stem counts once per distinct query word it comes from, as in FTS5's
-// OR of quoted words; a repeated word counts once (queryTerms dedupes).
+// OR of quoted words; a repeated word counts once (index.QueryTerms dedupes).
 func TestStemTermsKeepsAStemPerWord(t *testing.T) {
 	for _, tc := range []struct{ q, want string }{
 		{"write writes writing", "write write write"},
